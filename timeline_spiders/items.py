@@ -1,0 +1,94 @@
+"""What every spider yields: one `Document` per source document.
+
+Spiders only fetch and parse. They describe a document and the dated things that
+happened to it (`Event`s) in the source's own terms; the shared pipelines then
+normalise dates, find citations, tag campaigns and store it. Keeping this contract
+small is what lets a new source be added as a spider alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+EVENT_KINDS = (
+    "debate",
+    "written_question",
+    "written_statement",
+    "si_made",
+    "si_laid",
+    "si_in_force",
+    "guidance_published",
+    "guidance_updated",
+    "guidance_withdrawn",
+    "campaign_event",
+)
+
+SOURCES = ("hansard", "questions", "legislation", "govuk", "campaign")
+
+
+@dataclass
+class Event:
+    """A dated thing that happened to a document.
+
+    `date` is the value as the source gave it: an ISO date or datetime where the
+    source has one (preferred), otherwise text such as "31st October 2016". The date
+    pipeline turns it into YYYY-MM-DD or rejects the item with a clear error.
+    `key` tells apart events of the same kind on one document (for example two
+    change-history entries); the event's stable id is `<document id>:<kind>[:<key>]`.
+    Empty `title`/`url` fall back to the document's.
+    """
+
+    kind: str
+    date: str
+    key: str = ""
+    title: str = ""
+    summary: str = ""
+    url: str = ""
+
+
+@dataclass
+class Contribution:
+    """One speech in a debate, stored so staff can search who said what."""
+
+    external_id: str
+    order: int
+    text: str
+    member_id: int | None = None
+    member_name: str = ""
+    column: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A campaign tag and why it was given: the rule's name and the terms that matched."""
+
+    campaign: str
+    rule: str
+    terms: tuple[str, ...] = ()
+
+
+@dataclass
+class Document:
+    """One source document, keyed by a stable id such as `legislation:uksi/2016/808`.
+
+    `url` is always the public canonical URL, never the host the spider fetched from.
+    `body` is plain text (never HTML): it feeds full-text search, citations and tagging.
+    `metadata` holds source-specific fields (SI number, house, UIN, attachments...).
+    The pipelines fill `cites` (legislation id -> the text that cited it) and `campaigns`;
+    spiders leave them empty.
+    """
+
+    id: str
+    source: str
+    doc_type: str
+    title: str
+    url: str
+    summary: str = ""
+    body: str = ""
+    events: list[Event] = field(default_factory=list)
+    contributions: list[Contribution] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    cites: dict[str, str] = field(default_factory=dict)
+    campaigns: list[Tag] = field(default_factory=list)
