@@ -1,0 +1,1 @@
+"""Item pipelines shared by every spider: dates, citations, campaign tags, storage."""

@@ -1,0 +1,99 @@
+"""Citations: which statutory instruments (and other legislation) an item mentions.
+
+Every form below is how the same instrument is written somewhere in Hansard, answers
+or guidance. All become a legislation.gov.uk id such as `uksi/2016/808`, the key the
+timeline uses to link debates and guidance to the instrument they are about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from pipelines.text import document_text
+from timeline_spiders.items import Document
+
+_TYPES = "uksi|ukpga|ukla|ssi|wsi|nisr|asp|asc|anaw|nia|ukdsi|sdsi|wdsi|nidsr|uksro|nisro"
+
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # legislation.gov.uk/uksi/2016/808 (and /id/, /made, http or https)
+    (
+        re.compile(rf"legislation\.gov\.uk/(?:id/)?({_TYPES})/(\d{{4}})/(\d+)", re.I),
+        "url",
+    ),
+    # SI 2016/808, S.I. 2016/808, S.I.2016/808, SI 2016 / 808
+    (re.compile(r"\bS\.?\s?I\.?\s*(\d{4})\s*/\s*(\d{1,5})\b"), "si_year_number"),
+    # 2016 No. 808 (the number printed on every instrument)
+    (re.compile(r"\b(\d{4})\s+No\.?\s*(\d{1,5})\b"), "year_no_number"),
+    # 808/2016, read only when the number cannot be a month (SIs 1-12 are rarely cited
+    # this way, while "10/2016" is usually a month) and it is not part of a longer date.
+    (re.compile(r"(?<![\d/.])(\d{2,5})\s*/\s*(\d{4})(?![\d/])"), "number_year"),
+]
+
+
+@dataclass(frozen=True)
+class Citation:
+    legislation_id: str
+    matched_text: str
+
+
+def find_citations(text: str) -> list[Citation]:
+    """All legislation cited in `text`, first mention of each, in order of appearance.
+
+    Patterns are tried from the most specific to the least; text claimed by one is not
+    read again by a later one, so "S.I. 2013/2094" is never also read as "2094/2013".
+    """
+    latest_year = date.today().year + 1
+    claimed: list[tuple[int, int]] = []
+    found: dict[str, tuple[int, str]] = {}
+    for pattern, form in _PATTERNS:
+        for match in pattern.finditer(text or ""):
+            start, end = match.span()
+            if any(start < other_end and other_start < end for other_start, other_end in claimed):
+                continue
+            legislation_id = _legislation_id(form, match.groups())
+            if legislation_id is None:
+                continue
+            if not 1800 <= int(legislation_id.split("/")[1]) <= latest_year:
+                continue
+            claimed.append((start, end))
+            if legislation_id not in found or start < found[legislation_id][0]:
+                found[legislation_id] = (start, match.group(0))
+    ordered = sorted(found.items(), key=lambda entry: entry[1][0])
+    return [Citation(legislation_id, cited) for legislation_id, (_, cited) in ordered]
+
+
+def _legislation_id(form: str, groups: Iterable[str]) -> str | None:
+    parts = list(groups)
+    if form == "url":
+        kind, year, number = parts
+        return f"{kind.lower()}/{year}/{int(number)}"
+    if form == "number_year":
+        number, year = parts
+        if int(number) <= 12:
+            return None
+        return f"uksi/{year}/{int(number)}"
+    year, number = parts
+    return f"uksi/{year}/{int(number)}"
+
+
+def cited_by(item_id: str, text: str) -> dict[str, str]:
+    """Legislation id -> citing text for what an item cites.
+
+    An instrument always prints its own number, which is no citation, so an item's own
+    legislation id (`legislation:uksi/2016/808`) is left out.
+    """
+    own = item_id.removeprefix("legislation:") if item_id.startswith("legislation:") else None
+    return {
+        c.legislation_id: c.matched_text for c in find_citations(text) if c.legislation_id != own
+    }
+
+
+class CitationPipeline:
+    """Fill `item.cites` from the title, summary and body."""
+
+    def process_item(self, item: Document) -> Document:
+        item.cites = cited_by(item.id, document_text(item.title, item.summary, item.body))
+        return item

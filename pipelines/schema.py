@@ -1,0 +1,189 @@
+"""The one database schema, created and migrated by code.
+
+Every table is declared here with its columns; `ensure_schema` creates what is missing
+and adds new columns to existing tables, so an old database is brought up to date by
+simply opening it. Nothing here ever drops a table or a column: published data is only
+ever added to. Views are recreated each time because they hold no data.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+TABLES: dict[str, dict] = {
+    "items": {
+        "columns": {
+            "id": str,
+            "source": str,
+            "doc_type": str,
+            "title": str,
+            "summary": str,
+            "body": str,
+            "url": str,
+            "metadata": str,
+            "content_hash": str,
+            "first_seen": str,
+            "last_seen": str,
+            "last_changed": str,
+            "gone_at": str,
+        },
+        "pk": "id",
+        "indexes": [["source"], ["first_seen"]],
+    },
+    "events": {
+        "columns": {
+            "id": str,
+            "item_id": str,
+            "kind": str,
+            "date": str,
+            "title": str,
+            "summary": str,
+            "url": str,
+            "first_seen": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("item_id", "items", "id")],
+        "indexes": [["date"], ["item_id"], ["kind", "date"]],
+    },
+    "contributions": {
+        "columns": {
+            "id": str,
+            "item_id": str,
+            "external_id": str,
+            "position": int,
+            "member_id": int,
+            "member_name": str,
+            "column_ref": str,
+            "text": str,
+            "url": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("item_id", "items", "id")],
+        "indexes": [["item_id"], ["member_id"]],
+    },
+    "versions": {
+        "columns": {"item_id": str, "content_hash": str, "seen_at": str},
+        "pk": ("item_id", "content_hash"),
+        "foreign_keys": [("item_id", "items", "id")],
+        "indexes": [],
+    },
+    "campaigns": {
+        "columns": {"slug": str, "hashtag": str, "title": str, "description": str},
+        "pk": "slug",
+        "indexes": [],
+    },
+    "item_campaigns": {
+        "columns": {
+            "item_id": str,
+            "campaign": str,
+            "origin": str,
+            "rule": str,
+            "terms": str,
+        },
+        "pk": ("item_id", "campaign"),
+        "foreign_keys": [("item_id", "items", "id"), ("campaign", "campaigns", "slug")],
+        "indexes": [["campaign"]],
+    },
+    "citations": {
+        "columns": {"item_id": str, "legislation_id": str, "matched_text": str},
+        "pk": ("item_id", "legislation_id"),
+        "foreign_keys": [("item_id", "items", "id")],
+        "indexes": [["legislation_id"]],
+    },
+    "runs": {
+        "columns": {
+            "id": int,
+            "job_id": str,
+            "source": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "finish_reason": str,
+            "requests": int,
+            "items_new": int,
+            "items_changed": int,
+            "items_unchanged": int,
+            "items_stored": int,
+            "errors_count": int,
+            "errors": str,
+        },
+        "pk": "id",
+        "indexes": [["source", "started_at"]],
+    },
+}
+
+#: One row per event: the published timeline. Its columns are a stable interface used by
+#: campaign pages, embeds and feeds; add columns at the end, never rename or remove.
+TIMELINE_VIEW = """
+select
+  events.id as event_id,
+  events.date as date,
+  events.kind as kind,
+  items.source as source,
+  coalesce(nullif(events.title, ''), items.title) as title,
+  coalesce(nullif(events.summary, ''), items.summary) as summary,
+  coalesce(nullif(events.url, ''), items.url) as url,
+  (select json_group_array(campaign) from (
+     select campaign from item_campaigns where item_campaigns.item_id = events.item_id
+     order by campaign)) as campaigns,
+  (select json_group_array(legislation_id) from (
+     select legislation_id from citations where citations.item_id = events.item_id
+     order by legislation_id)) as cites,
+  events.item_id as item_id,
+  substr(events.date, 1, 4) as year,
+  events.first_seen as first_seen,
+  items.rowid as item_rowid
+from events join items on items.id = events.item_id
+"""
+
+VIEWS = {"timeline": TIMELINE_VIEW}
+
+FTS_COLUMNS = ["title", "summary", "body"]
+
+
+def open_database(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if need be) the timeline database, with its schema up to date.
+
+    WAL lets Datasette read while the nightly job writes, and means a killed writer
+    leaves the last committed state intact.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30)
+    db = sqlite_utils.Database(conn)
+    db.execute("pragma journal_mode = wal")
+    db.execute("pragma synchronous = normal")
+    db.execute("pragma foreign_keys = on")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create missing tables, columns, indexes, views and the search index."""
+    for name, spec in TABLES.items():
+        table = db[name]
+        if not table.exists():
+            table.create(
+                spec["columns"],
+                pk=spec["pk"],
+                foreign_keys=spec.get("foreign_keys"),
+                not_null=_not_null(spec["pk"]),
+            )
+        else:
+            existing = set(table.columns_dict)
+            for column, column_type in spec["columns"].items():
+                if column not in existing:
+                    table.add_column(column, column_type)
+        for index in spec["indexes"]:
+            table.create_index(index, if_not_exists=True)
+    if not db["items_fts"].exists():
+        db["items"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql, replace=True)
+
+
+def _not_null(pk: str | tuple[str, ...]) -> set[str]:
+    return {pk} if isinstance(pk, str) else set(pk)

@@ -1,0 +1,213 @@
+"""Storage: upsert each item by its stable key, in one transaction, never deleting.
+
+An item whose content is unchanged writes nothing but `last_seen`. A changed item
+keeps its `first_seen` and its events' `first_seen` (the "new since" feeds depend on
+them), records a new version, and replaces its derived rows (citations and rule tags);
+staff tag overrides are never touched here. A killed process leaves each item either
+fully stored or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Literal
+
+import sqlite_utils
+
+from pipelines.schema import open_database
+from pipelines.tagging import CampaignRules, load_rules
+from timeline_spiders.items import Document, Event, Tag
+
+Outcome = Literal["new", "changed", "unchanged"]
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def event_id(item_id: str, event: Event) -> str:
+    return ":".join(part for part in (item_id, event.kind, event.key) if part)
+
+
+def content_hash(document: Document) -> str:
+    """A hash of everything the source said about the document, and nothing we derived."""
+    content = {
+        "title": document.title,
+        "summary": document.summary,
+        "body": document.body,
+        "url": document.url,
+        "metadata": document.metadata,
+        "events": [asdict(event) for event in document.events],
+        "contributions": [asdict(c) for c in document.contributions],
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class TimelineStore:
+    """Writes documents into the timeline database."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: str) -> TimelineStore:
+        return cls(open_database(path))
+
+    def sync_campaigns(self, rules: CampaignRules) -> None:
+        """Make the `campaigns` table say what the rules file says (slugs are never removed)."""
+        with self.db.conn:
+            self.db["campaigns"].upsert_all(
+                (
+                    {
+                        "slug": c.slug,
+                        "hashtag": c.hashtag,
+                        "title": c.title,
+                        "description": c.description,
+                    }
+                    for c in rules.campaigns
+                ),
+                pk="slug",
+            )
+
+    def save(self, document: Document, seen_at: str | None = None) -> Outcome:
+        """Store `document`; say whether it was new, changed or unchanged."""
+        seen_at = seen_at or utc_now()
+        digest = content_hash(document)
+        with self.db.conn:
+            stored = self.db.execute(
+                "select content_hash, gone_at from items where id = ?", [document.id]
+            ).fetchone()
+            if stored and stored[0] == digest:
+                self.db.execute(
+                    "update items set last_seen = ?, gone_at = null where id = ?",
+                    [seen_at, document.id],
+                )
+                return "unchanged"
+            self._write_item(document, digest, seen_at, is_new=stored is None)
+            self._write_events(document, seen_at)
+            self._write_contributions(document)
+            self.write_citations(document.id, document.cites)
+            self.write_rule_tags(document.id, document.campaigns)
+            self.db["versions"].insert(
+                {"item_id": document.id, "content_hash": digest, "seen_at": seen_at},
+                ignore=True,
+            )
+        return "new" if stored is None else "changed"
+
+    def _write_item(self, document: Document, digest: str, seen_at: str, is_new: bool) -> None:
+        row = {
+            "id": document.id,
+            "source": document.source,
+            "doc_type": document.doc_type,
+            "title": document.title,
+            "summary": document.summary,
+            "body": document.body,
+            "url": document.url,
+            "metadata": json.dumps(document.metadata, sort_keys=True, ensure_ascii=False),
+            "content_hash": digest,
+            "last_seen": seen_at,
+            "last_changed": seen_at,
+            "gone_at": None,
+        }
+        if is_new:
+            self.db["items"].insert({**row, "first_seen": seen_at})
+        else:
+            self.db["items"].update(document.id, row)
+
+    def _write_events(self, document: Document, seen_at: str) -> None:
+        table = self.db["events"]
+        for event in document.events:
+            row = {
+                "id": event_id(document.id, event),
+                "item_id": document.id,
+                "kind": event.kind,
+                "date": event.date,
+                "title": event.title,
+                "summary": event.summary,
+                "url": event.url,
+            }
+            existing = self.db.execute("select 1 from events where id = ?", [row["id"]]).fetchone()
+            if existing:
+                table.update(row["id"], row)
+            else:
+                table.insert({**row, "first_seen": seen_at})
+
+    def _write_contributions(self, document: Document) -> None:
+        rows = [
+            {
+                "id": f"{document.id}:{c.external_id}",
+                "item_id": document.id,
+                "external_id": c.external_id,
+                "position": c.order,
+                "member_id": c.member_id,
+                "member_name": c.member_name,
+                "column_ref": c.column,
+                "text": c.text,
+                "url": c.url,
+            }
+            for c in document.contributions
+        ]
+        if rows:
+            self.db["contributions"].upsert_all(rows, pk="id")
+
+    def write_citations(self, item_id: str, cites: dict[str, str]) -> None:
+        """Replace the item's citations: they are derived from its text."""
+        self.db.execute("delete from citations where item_id = ?", [item_id])
+        if cites:
+            self.db["citations"].insert_all(
+                {"item_id": item_id, "legislation_id": legislation_id, "matched_text": text}
+                for legislation_id, text in cites.items()
+            )
+
+    def write_rule_tags(self, item_id: str, tags: list[Tag]) -> None:
+        """Replace the tags the rules gave the item."""
+        self.db.execute(
+            "delete from item_campaigns where item_id = ? and origin = 'rule'", [item_id]
+        )
+        if tags:
+            self.db["item_campaigns"].insert_all(
+                (
+                    {
+                        "item_id": item_id,
+                        "campaign": tag.campaign,
+                        "origin": "rule",
+                        "rule": tag.rule,
+                        "terms": json.dumps(list(tag.terms)),
+                    }
+                    for tag in tags
+                ),
+                ignore=True,
+            )
+
+
+class StoragePipeline:
+    """Store each item and count what happened to it in the crawl's stats."""
+
+    def __init__(self, db_path: str, rules_path: str, stats) -> None:
+        self.db_path = db_path
+        self.rules_path = rules_path
+        self.stats = stats
+        self.store: TimelineStore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> StoragePipeline:
+        settings = crawler.settings
+        return cls(settings.get("TIMELINE_DB"), settings.get("CAMPAIGN_RULES"), crawler.stats)
+
+    def open_spider(self) -> None:
+        self.store = TimelineStore.open(self.db_path)
+        self.store.sync_campaigns(load_rules(self.rules_path))
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.db.conn.close()
+
+    def process_item(self, item: Document) -> Document:
+        assert self.store is not None
+        outcome = self.store.save(item)
+        self.stats.inc_value(f"timeline/items_{outcome}")
+        return item

@@ -1,0 +1,351 @@
+"""Campaign tagging from the rules file staff edit (`data/campaigns.yml`).
+
+The rules are data, not code: this module only knows how to read, check and apply
+them. Every tag records the rule and the terms that produced it, so staff can see why
+an item is on a campaign page and fix the rule (or override the tag) when it is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipelines.text import document_text
+from timeline_spiders.items import Document, Tag
+
+DEFAULT_WINDOW = 40
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LEGISLATION_ID = re.compile(r"^[a-z]+/\d{4}/\d+$")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class RulesError(ValueError):
+    """The rules file cannot be used; the message names the file and line."""
+
+
+# --- Reading the file, with line numbers for every mapping ------------------------------
+
+
+class _Located(dict):
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader whose mappings remember the line they start on."""
+
+
+def _construct_located(loader: _LineLoader, node: yaml.MappingNode) -> _Located:
+    mapping = _Located(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_located)
+
+
+# --- The rules as Python values ----------------------------------------------------------
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with accents and punctuation folded away, as rules compare them."""
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return _WORD.findall(folded.lower())
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase of one or more words; a word ending in * matches any word it starts."""
+
+    text: str
+    parts: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Phrase:
+        parts = tuple(
+            part + "*" if raw.endswith("*") else part for raw in text.split() for part in words(raw)
+        )
+        return cls(text, parts)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    cites: tuple[str, ...] = ()
+    any_of: tuple[Phrase, ...] = ()
+    all_of: tuple[tuple[Phrase, ...], ...] = ()
+    within: int = DEFAULT_WINDOW
+
+
+@dataclass(frozen=True)
+class Campaign:
+    slug: str
+    hashtag: str
+    title: str
+    description: str
+    rules: tuple[Rule, ...]
+    exclude: tuple[Phrase, ...] = ()
+    search_phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CampaignRules:
+    campaigns: tuple[Campaign, ...]
+    tracked: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def slugs(self) -> list[str]:
+        return [campaign.slug for campaign in self.campaigns]
+
+    def search_phrases(self) -> list[str]:
+        """Every campaign's search phrases, once each, in file order."""
+        return list(dict.fromkeys(p for c in self.campaigns for p in c.search_phrases))
+
+    def tracked_list(self, name: str) -> list[str]:
+        return list(self.tracked.get(name, ()))
+
+
+def load_rules(path: str | Path) -> CampaignRules:
+    """Read and check the rules file; raise RulesError naming the line of any mistake."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise RulesError(f"{path}: cannot read the rules file: {error.strerror}") from None
+    try:
+        document = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(error, "problem", None) or str(error)
+        raise RulesError(f"{where}: not valid YAML: {problem}") from None
+    return _RulesReader(path).read(document)
+
+
+class _RulesReader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, node: Any, reason: str) -> RulesError:
+        line = getattr(node, "line", 0)
+        return RulesError(f"{self.path}:{line}: {reason}" if line else f"{self.path}: {reason}")
+
+    def read(self, document: Any) -> CampaignRules:
+        if not isinstance(document, dict) or not isinstance(document.get("campaigns"), list):
+            raise self.fail(document, "the file must have a 'campaigns:' list")
+        campaigns = [self.campaign(entry) for entry in document["campaigns"]]
+        seen: set[str] = set()
+        for campaign, entry in zip(campaigns, document["campaigns"], strict=True):
+            if campaign.slug in seen:
+                raise self.fail(entry, f"campaign slug {campaign.slug!r} is used twice")
+            seen.add(campaign.slug)
+        tracked = document.get("tracked") or {}
+        if not isinstance(tracked, dict):
+            raise self.fail(document, "'tracked:' must be a mapping of lists")
+        tracked_lists = {
+            name: tuple(self.strings(tracked, name, values)) for name, values in tracked.items()
+        }
+        for legislation_id in tracked_lists.get("legislation", ()):
+            if not LEGISLATION_ID.match(legislation_id):
+                raise self.fail(
+                    tracked, f"tracked legislation {legislation_id!r} is not like uksi/2016/808"
+                )
+        return CampaignRules(tuple(campaigns), tracked_lists)
+
+    def campaign(self, entry: Any) -> Campaign:
+        if not isinstance(entry, dict):
+            raise self.fail(entry, "each campaign must be a mapping with slug, hashtag, ...")
+        for key in ("slug", "hashtag", "title", "description"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise self.fail(entry, f"campaign is missing '{key}'")
+        if not SLUG.match(entry["slug"]):
+            raise self.fail(entry, f"slug {entry['slug']!r} must be lower-case-words-with-dashes")
+        rules = entry.get("rules")
+        if not isinstance(rules, list) or not rules:
+            raise self.fail(entry, f"campaign {entry['slug']!r} has no 'rules:' list")
+        return Campaign(
+            slug=entry["slug"],
+            hashtag=entry["hashtag"].strip(),
+            title=entry["title"].strip(),
+            description=" ".join(entry["description"].split()),
+            rules=tuple(self.rule(entry, rule) for rule in rules),
+            exclude=tuple(self.phrases(entry, "exclude", entry.get("exclude") or [])),
+            search_phrases=tuple(
+                self.strings(entry, "search_phrases", entry.get("search_phrases") or [])
+            ),
+        )
+
+    def rule(self, campaign: Any, entry: Any) -> Rule:
+        if not isinstance(entry, dict):
+            raise self.fail(campaign, "each rule must be a mapping with a name")
+        unknown = set(entry) - {"name", "cites", "any_of", "all_of", "within"}
+        if unknown:
+            raise self.fail(entry, f"unknown rule field(s): {', '.join(sorted(unknown))}")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise self.fail(entry, "rule is missing 'name'")
+        kinds = [key for key in ("cites", "any_of", "all_of") if key in entry]
+        if len(kinds) != 1:
+            raise self.fail(entry, f"rule {name!r} needs exactly one of cites, any_of, all_of")
+        within = entry.get("within", DEFAULT_WINDOW)
+        if not isinstance(within, int) or isinstance(within, bool) or within < 1:
+            raise self.fail(entry, f"rule {name!r}: 'within' must be a whole number of words")
+        if "cites" in entry:
+            cites = self.strings(entry, "cites", entry["cites"])
+            for legislation_id in cites:
+                if not LEGISLATION_ID.match(legislation_id):
+                    raise self.fail(
+                        entry, f"rule {name!r}: {legislation_id!r} is not like uksi/2016/808"
+                    )
+            return Rule(name=name, cites=tuple(cites), within=within)
+        if "any_of" in entry:
+            return Rule(name=name, any_of=tuple(self.phrases(entry, "any_of", entry["any_of"])))
+        groups = entry["all_of"]
+        if (
+            not isinstance(groups, list)
+            or len(groups) < 2
+            or not all(isinstance(g, list) for g in groups)
+        ):
+            raise self.fail(entry, f"rule {name!r}: 'all_of' must be two or more lists of phrases")
+        return Rule(
+            name=name,
+            all_of=tuple(tuple(self.phrases(entry, "all_of", group)) for group in groups),
+            within=within,
+        )
+
+    def strings(self, owner: Any, key: str, values: Any) -> list[str]:
+        if not isinstance(values, list) or not all(
+            isinstance(v, str) and v.strip() for v in values
+        ):
+            raise self.fail(owner, f"'{key}' must be a list of non-empty text values")
+        return [v.strip() for v in values]
+
+    def phrases(self, owner: Any, key: str, values: Any) -> list[Phrase]:
+        phrases = [Phrase.parse(value) for value in self.strings(owner, key, values)]
+        for phrase in phrases:
+            if not phrase.parts:
+                raise self.fail(owner, f"'{key}' phrase {phrase.text!r} has no words")
+        return phrases
+
+
+# --- Applying the rules ------------------------------------------------------------------
+
+
+class _Text:
+    """A document's words with an index from word to positions, built once per item."""
+
+    def __init__(self, text: str) -> None:
+        self.words = words(text)
+        self.positions: dict[str, list[int]] = defaultdict(list)
+        for position, word in enumerate(self.words):
+            self.positions[word].append(position)
+
+    def _candidates(self, part: str) -> list[int]:
+        if part.endswith("*"):
+            stem = part[:-1]
+            return sorted(p for w, ps in self.positions.items() if w.startswith(stem) for p in ps)
+        return self.positions.get(part, [])
+
+    def find(self, phrase: Phrase) -> list[int]:
+        """Start positions of `phrase`."""
+        first, *rest = phrase.parts
+        starts = []
+        for start in self._candidates(first):
+            if all(
+                self._matches(start + offset, part) for offset, part in enumerate(rest, start=1)
+            ):
+                starts.append(start)
+        return starts
+
+    def _matches(self, position: int, part: str) -> bool:
+        if position >= len(self.words):
+            return False
+        word = self.words[position]
+        return word.startswith(part[:-1]) if part.endswith("*") else word == part
+
+
+def _near(positions: list[int], low: int, high: int) -> bool:
+    index = bisect_left(positions, low)
+    return index < len(positions) and positions[index] <= high
+
+
+def _first_hit(text: _Text, phrases: Iterable[Phrase]) -> tuple[Phrase, list[int]] | None:
+    for phrase in phrases:
+        found = text.find(phrase)
+        if found:
+            return phrase, found
+    return None
+
+
+def match_campaign(campaign: Campaign, text: _Text, cites: Iterable[str]) -> Tag | None:
+    """The first rule of `campaign` that matches, as a Tag, or None."""
+    cited = set(cites)
+    excluded = sorted(p for phrase in campaign.exclude for p in text.find(phrase))
+    for rule in campaign.rules:
+        if rule.cites:
+            hits = [legislation_id for legislation_id in rule.cites if legislation_id in cited]
+            if hits:
+                return Tag(campaign.slug, rule.name, tuple(hits))
+        elif rule.any_of:
+            for phrase in rule.any_of:
+                for start in text.find(phrase):
+                    if not _near(excluded, start - rule.within, start + rule.within):
+                        return Tag(campaign.slug, rule.name, (phrase.text,))
+        else:
+            tag = _match_all_of(campaign, rule, text, excluded)
+            if tag:
+                return tag
+    return None
+
+
+def _match_all_of(campaign: Campaign, rule: Rule, text: _Text, excluded: list[int]) -> Tag | None:
+    groups = [[(phrase, text.find(phrase)) for phrase in group] for group in rule.all_of]
+    groups = [[(phrase, found) for phrase, found in group if found] for group in groups]
+    if not all(groups):
+        return None
+    anchor_group, *other_groups = groups
+    for anchor_phrase, anchor_positions in anchor_group:
+        for anchor in anchor_positions:
+            low, high = anchor - rule.within, anchor + rule.within
+            if _near(excluded, low, high):
+                continue
+            terms = [anchor_phrase.text]
+            for group in other_groups:
+                hit = next((p for p, found in group if _near(found, low, high)), None)
+                if hit is None:
+                    break
+                terms.append(hit.text)
+            else:
+                return Tag(campaign.slug, rule.name, tuple(terms))
+    return None
+
+
+def tag_text(rules: CampaignRules, text: str, cites: Iterable[str]) -> list[Tag]:
+    """The campaign tags the rules give a text that cites the given legislation."""
+    indexed = _Text(text)
+    cites = list(cites)
+    tags = [match_campaign(campaign, indexed, cites) for campaign in rules.campaigns]
+    return [tag for tag in tags if tag is not None]
+
+
+class TaggingPipeline:
+    """Tag each item by the campaign rules (loaded once per crawl from CAMPAIGN_RULES)."""
+
+    def __init__(self, rules_path: str) -> None:
+        self.rules = load_rules(rules_path)
+
+    @classmethod
+    def from_crawler(cls, crawler) -> TaggingPipeline:
+        return cls(crawler.settings.get("CAMPAIGN_RULES"))
+
+    def process_item(self, item: Document) -> Document:
+        text = document_text(item.title, item.summary, item.body)
+        item.campaigns = tag_text(self.rules, text, item.cites)
+        return item

@@ -1,0 +1,79 @@
+"""What a campaign worker sees when legislation.gov.uk misbehaves: clear errors, nothing lost."""
+
+import sqlite3
+
+from tests.end_to_end.conftest import serve_legislation
+from tests.support.crawl import run_scrapy
+
+CHALLENGE = "/uksi/2017/807/made/data.xml"
+
+
+def crawl(server, db):
+    return run_scrapy("nightly", "--source", "legislation", db=db, base_url=server.base_url)
+
+
+def stored_items(db):
+    return {row[0] for row in sqlite3.connect(db).execute("select id from items")}
+
+
+def test_a_challenge_page_served_with_200_is_retried_then_reported_and_not_stored(
+    fixture_server, tmp_path
+):
+    serve_legislation(fixture_server).replace(CHALLENGE, "legislation/challenge.html")
+    db = tmp_path / "timeline.db"
+    result = crawl(fixture_server, db)
+    assert result.returncode == 1
+    assert fixture_server.count(CHALLENGE) == 4  # the first try and three retries
+    assert (
+        "legislation: https://www.legislation.gov.uk/uksi/2017/807/made/data.xml -- "
+        "malformed response" in result.stdout
+    )
+    assert "1 of 1 sources failed: legislation" in result.stdout
+    assert "legislation:uksi/2017/807" not in stored_items(db)
+    assert "legislation:uksi/2016/808" in stored_items(db)
+
+
+def test_a_truncated_then_good_response_is_stored_after_a_retry(fixture_server, tmp_path):
+    serve_legislation(fixture_server).replace(CHALLENGE, "legislation/truncated.xml")
+    fixture_server.add(CHALLENGE, "legislation/uksi-2017-807.xml")
+    db = tmp_path / "timeline.db"
+    result = crawl(fixture_server, db)
+    assert result.returncode == 0, result.stdout
+    assert "legislation:uksi/2017/807" in stored_items(db)
+
+
+def test_a_failed_run_keeps_what_was_stored_before(fixture_server, tmp_path):
+    serve_legislation(fixture_server)
+    db = tmp_path / "timeline.db"
+    assert crawl(fixture_server, db).returncode == 0
+    before = sqlite3.connect(db).execute("select * from timeline order by event_id").fetchall()
+    fixture_server.routes.clear()
+    for path in ("/uksi/2016/808/made/data.xml", "/uksi/2017/807/made/data.xml"):
+        fixture_server.add(path, status=500, body="Internal Server Error")
+    result = crawl(fixture_server, db)
+    assert result.returncode == 1
+    assert "HTTP 500" in result.stdout
+    after = sqlite3.connect(db).execute("select * from timeline order by event_id").fetchall()
+    assert after == before
+
+
+def test_an_unreachable_source_is_named_and_the_job_fails(tmp_path):
+    db = tmp_path / "timeline.db"
+    # Nothing listens on port 9 of the loopback: the connection is refused at once.
+    result = run_scrapy("nightly", "--source", "legislation", db=db, base_url="http://127.0.0.1:9")
+    assert result.returncode == 1
+    assert "ConnectionRefusedError" in result.stdout
+    assert "1 of 1 sources failed: legislation" in result.stdout
+
+
+def test_429_with_retry_after_is_waited_out_then_succeeds(fixture_server, tmp_path):
+    serve_legislation(fixture_server)
+    path = "/uksi/2016/808/made/data.xml"
+    fixture_server.routes.pop(path)
+    fixture_server.add(path, status=429, body="slow down", headers={"Retry-After": "1"})
+    fixture_server.add(path, "legislation/uksi-2016-808.xml")
+    db = tmp_path / "timeline.db"
+    result = crawl(fixture_server, db)
+    assert result.returncode == 0, result.stdout
+    assert fixture_server.count(path) == 2
+    assert "legislation:uksi/2016/808" in stored_items(db)

@@ -1,0 +1,56 @@
+import pytest
+
+from pipelines.citations import CitationPipeline, cited_by, find_citations
+from timeline_spiders.items import Document
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Regulations (SI 2016/808) were laid",
+        "see S.I. 2016/808",
+        "S.I.2016/808",
+        "2016 No. 808",
+        "regulations 808/2016",
+        "https://www.legislation.gov.uk/uksi/2016/808/made",
+        "http://www.legislation.gov.uk/id/uksi/2016/808",
+    ],
+)
+def test_every_way_of_writing_an_instrument_gives_its_legislation_id(text):
+    assert [c.legislation_id for c in find_citations(text)] == ["uksi/2016/808"]
+
+
+def test_dates_and_months_are_not_citations():
+    assert find_citations("answered on 31/10/2016, tabled 10/2016, paragraph 3/2016") == []
+
+
+def test_a_citation_is_not_read_twice_in_two_forms():
+    cited = find_citations("amends the 2013 Regulations (S.I. 2013/2094)")
+    assert [c.legislation_id for c in cited] == ["uksi/2013/2094"]
+
+
+def test_citations_come_in_order_of_first_mention_with_the_words_used():
+    cited = find_citations("S.I. 2017/807 and later SI 2016/808, again S.I. 2017/807")
+    assert [(c.legislation_id, c.matched_text) for c in cited] == [
+        ("uksi/2017/807", "S.I. 2017/807"),
+        ("uksi/2016/808", "SI 2016/808"),
+    ]
+
+
+def test_an_instrument_does_not_cite_itself():
+    text = "2016 No. 808. These Regulations amend S.I. 2013/2094."
+    assert cited_by("legislation:uksi/2016/808", text) == {"uksi/2013/2094": "S.I. 2013/2094"}
+
+
+def test_pipeline_reads_title_summary_and_body():
+    item = Document(
+        id="hansard:abc",
+        source="hansard",
+        doc_type="debate",
+        title="Motion to Regret",
+        summary="On SI 2016/808",
+        body="and the 2017 regulations, S.I. 2017/807",
+        url="https://hansard.parliament.uk/x",
+    )
+    CitationPipeline().process_item(item)
+    assert list(item.cites) == ["uksi/2016/808", "uksi/2017/807"]

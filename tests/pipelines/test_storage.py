@@ -1,0 +1,120 @@
+import json
+
+import pytest
+
+from pipelines.schema import TABLES, ensure_schema, open_database
+from pipelines.storage import TimelineStore
+from pipelines.tagging import load_rules
+from timeline_spiders.items import Contribution, Document, Event, Tag
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = TimelineStore.open(tmp_path / "timeline.db")
+    store.sync_campaigns(load_rules("data/campaigns.yml"))
+    yield store
+    store.db.conn.close()
+
+
+def debate(**changes) -> Document:
+    document = Document(
+        id="hansard:abc",
+        source="hansard",
+        doc_type="debate",
+        title="School Census: Pupils' Nationality",
+        url="https://hansard.parliament.uk/Lords/2016-10-12/debates/abc/SchoolCensus",
+        summary="Lords oral question",
+        body="The school census collects nationality, see SI 2016/808.",
+        events=[Event("debate", "2016-10-12")],
+        contributions=[Contribution("c1", 1, "My Lords...", 1234, "Lord A", "512")],
+        cites={"uksi/2016/808": "SI 2016/808"},
+        campaigns=[Tag("boycott-school-census", "cites SI 2016/808", ("uksi/2016/808",))],
+    )
+    for name, value in changes.items():
+        setattr(document, name, value)
+    return document
+
+
+def rows(store, sql):
+    return store.db.execute(sql).fetchall()
+
+
+def test_a_new_item_is_stored_with_its_events_citations_tags_and_version(store):
+    assert store.save(debate(), seen_at="2026-01-01T00:00:00+00:00") == "new"
+    (row,) = rows(store, "select event_id, date, campaigns, cites, first_seen from timeline")
+    assert row == (
+        "hansard:abc:debate",
+        "2016-10-12",
+        '["boycott-school-census"]',
+        '["uksi/2016/808"]',
+        "2026-01-01T00:00:00+00:00",
+    )
+    assert rows(store, "select count(*) from versions") == [(1,)]
+    assert rows(store, "select member_name, column_ref from contributions") == [("Lord A", "512")]
+
+
+def test_saving_the_same_content_again_changes_nothing_but_last_seen(store):
+    store.save(debate(), seen_at="2026-01-01T00:00:00+00:00")
+    before = rows(store, "select * from events") + rows(store, "select * from versions")
+    assert store.save(debate(), seen_at="2026-01-02T00:00:00+00:00") == "unchanged"
+    assert rows(store, "select * from events") + rows(store, "select * from versions") == before
+    assert rows(store, "select first_seen, last_seen, last_changed from items") == [
+        ("2026-01-01T00:00:00+00:00", "2026-01-02T00:00:00+00:00", "2026-01-01T00:00:00+00:00")
+    ]
+
+
+def test_a_changed_item_keeps_when_it_was_first_seen_and_adds_a_version(store):
+    store.save(debate(), seen_at="2026-01-01T00:00:00+00:00")
+    changed = debate(body="Corrected text.", events=[Event("debate", "2016-10-13")])
+    assert store.save(changed, seen_at="2026-01-02T00:00:00+00:00") == "changed"
+    assert rows(store, "select date, first_seen from events") == [
+        ("2016-10-13", "2026-01-01T00:00:00+00:00")
+    ]
+    assert rows(store, "select count(*) from versions") == [(2,)]
+    assert rows(store, "select count(*) from items") == [(1,)]
+
+
+def test_events_that_a_source_stops_sending_are_kept(store):
+    two = [Event("guidance_published", "2016-01-01"), Event("guidance_updated", "2017-01-01")]
+    store.save(debate(events=two))
+    store.save(debate(events=two[:1]))
+    assert rows(store, "select count(*) from events") == [(2,)]
+
+
+def test_derived_citations_and_rule_tags_are_replaced_when_content_changes(store):
+    store.save(debate())
+    store.save(debate(body="Nothing cited.", cites={}, campaigns=[]))
+    assert rows(store, "select campaigns, cites from timeline") == [("[]", "[]")]
+
+
+def test_search_index_follows_the_items(store):
+    store.save(debate())
+    store.save(debate(body="Alternative provision census"))
+    assert rows(store, "select count(*) from items_fts where items_fts match 'nationality'") == [
+        (1,)  # in the title
+    ]
+    assert rows(store, "select count(*) from items_fts where items_fts match 'provision'") == [(1,)]
+
+
+def test_schema_adds_new_columns_to_an_old_database_without_losing_rows(tmp_path):
+    path = tmp_path / "timeline.db"
+    db = open_database(path)
+    db.execute("insert into campaigns (slug) values ('x')")
+    db.conn.commit()
+    # An older release had no description column on campaigns.
+    db.execute("drop view timeline")
+    db.execute("create table campaigns_old as select slug, hashtag, title from campaigns")
+    db.execute("drop table item_campaigns")
+    db.execute("drop table campaigns")
+    db.execute("alter table campaigns_old rename to campaigns")
+    db.conn.commit()
+    ensure_schema(db)
+    assert set(TABLES["campaigns"]["columns"]) <= set(db["campaigns"].columns_dict)
+    assert rows(TimelineStore(db), "select slug from campaigns") == [("x",)]
+    assert "timeline" in db.view_names()
+
+
+def test_metadata_is_stored_as_json(store):
+    store.save(debate(metadata={"house": "Lords"}))
+    (metadata,) = rows(store, "select metadata from items")[0]
+    assert json.loads(metadata) == {"house": "Lords"}

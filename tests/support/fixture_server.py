@@ -1,0 +1,126 @@
+"""A local HTTP server that plays the official sources from fixture files.
+
+Spiders are pointed at it through their base-URL settings. Each route answers from a
+queue of responses (the last one repeats), which is how tests stage faults such as
+"HTTP 500, then success". Every request is logged so tests can count them.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+CONTENT_TYPES = {
+    ".xml": "application/xml; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+}
+
+
+def route_key(path_and_query: str) -> str:
+    """Path plus sorted query, so `?b=1&a=2` and `?a=2&b=1` are the same route."""
+    parts = urlsplit(path_and_query)
+    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return parts.path + (f"?{query}" if query else "")
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class FixtureServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, list[Reply]] = {}
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FixtureServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def add(
+        self,
+        path: str,
+        fixture: str | None = None,
+        *,
+        body: bytes | str | None = None,
+        status: int = 200,
+        content_type: str | None = None,
+        headers: dict[str, str] | None = None,
+        delay: float = 0.0,
+    ) -> FixtureServer:
+        """Queue a reply for `path` (with query); several calls queue replies in order."""
+        if fixture is not None:
+            data = (FIXTURES / fixture).read_bytes()
+            content_type = content_type or CONTENT_TYPES.get(Path(fixture).suffix)
+        else:
+            data = body.encode("utf-8") if isinstance(body, str) else (body or b"")
+        reply_headers = {"Content-Type": content_type or "text/plain; charset=utf-8"}
+        reply_headers.update(headers or {})
+        with self._lock:
+            self.routes.setdefault(route_key(path), []).append(
+                Reply(status, data, reply_headers, delay)
+            )
+        return self
+
+    def replace(self, path: str, fixture: str | None = None, **kwargs) -> FixtureServer:
+        """Drop what `path` answered before and answer this instead."""
+        with self._lock:
+            self.routes.pop(route_key(path), None)
+        return self.add(path, fixture, **kwargs)
+
+    def count(self, prefix: str = "") -> int:
+        """How many requests were made to paths starting with `prefix` (robots.txt aside)."""
+        with self._lock:
+            return sum(1 for p in self.requests if p.startswith(prefix) and p != "/robots.txt")
+
+    def _reply_for(self, path: str) -> Reply:
+        with self._lock:
+            self.requests.append(path)
+            queue = self.routes.get(route_key(path))
+            if not queue:
+                return Reply(404, b"not found", {"Content-Type": "text/plain"})
+            return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                reply = server._reply_for(self.path)
+                if reply.delay:
+                    threading.Event().wait(reply.delay)
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, format: str, *args) -> None:
+                pass
+
+        return Handler

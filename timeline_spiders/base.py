@@ -1,0 +1,112 @@
+"""What every timeline spider shares: where to fetch from, and how to report failure.
+
+A spider fetches from its configured base URL (a setting, so tests can point it at a
+local server) but every URL it stores is the public one. Any failure, whether an HTTP
+error, a timeout or a body that is not the format asked for, is recorded with its URL
+so the run report can say exactly what went wrong; a malformed body is retried first,
+since a challenge page or a truncated response is often transient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import scrapy
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from pipelines.tagging import CampaignRules, load_rules
+from timeline_spiders.parsers import MalformedResponse
+
+Parsed = TypeVar("Parsed")
+
+
+def rebase(url: str, from_base: str, to_base: str) -> str:
+    """Move `url` from one host[:port] to another base, keeping path, query and fragment.
+
+    Hosts are compared without the scheme because official documents link to their own
+    host over http:// as often as https://. URLs on any other host are left alone.
+    """
+    parts = urlsplit(url)
+    if parts.netloc.lower() != urlsplit(from_base).netloc.lower():
+        return url
+    target = urlsplit(to_base)
+    return urlunsplit((target.scheme, target.netloc, parts.path, parts.query, parts.fragment))
+
+
+class TimelineSpider(scrapy.Spider):
+    """Base for the spiders: one source each, identified by `source`."""
+
+    #: The timeline's name for this source (`legislation`, `hansard`, ...).
+    source: ClassVar[str]
+    #: The setting that holds the base URL to fetch from.
+    base_url_setting: ClassVar[str]
+    #: The official public base URL, used for every stored URL.
+    public_base: ClassVar[str]
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.fetch_base = crawler.settings.get(cls.base_url_setting).rstrip("/")
+        spider.rules = load_rules(crawler.settings.get("CAMPAIGN_RULES"))
+        spider.errors = []
+        return spider
+
+    fetch_base: str
+    rules: CampaignRules
+    errors: list[dict[str, str]]
+
+    # --- URLs ---------------------------------------------------------------------------
+
+    def fetch_url(self, url_or_path: str) -> str:
+        """The URL to request for a public URL, or for a path on the source's host."""
+        if url_or_path.startswith("/"):
+            return self.fetch_base + url_or_path
+        return rebase(url_or_path, self.public_base, self.fetch_base)
+
+    def public_url(self, url: str) -> str:
+        """The public URL for one we fetched from the configured base."""
+        return rebase(url, self.fetch_base, self.public_base)
+
+    def follow_url(self, response: Response, link: str) -> str:
+        """A link found in a response, resolved and pointed at the configured base."""
+        return self.fetch_url(urljoin(response.url, link))
+
+    # --- Failure ------------------------------------------------------------------------
+
+    def request(self, url_or_path: str, callback: Callable, **kwargs: Any) -> Request:
+        """A request to the source, whose failures are recorded in the run report."""
+        return Request(
+            self.fetch_url(url_or_path), callback=callback, errback=self.on_error, **kwargs
+        )
+
+    def record_error(self, url: str, reason: str) -> None:
+        self.logger.error("%s: %s", url, reason)
+        self.errors.append({"url": self.public_url(url), "reason": reason})
+        self.crawler.stats.inc_value("timeline/errors")
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request if hasattr(failure, "request") else None
+        if failure.check(HttpError):
+            response = failure.value.response
+            self.record_error(response.url, f"HTTP {response.status}")
+            return
+        url = request.url if request is not None else "(unknown URL)"
+        self.record_error(url, f"{failure.type.__name__}: {failure.getErrorMessage()}")
+
+    def parse_body(self, response: Response, parser: Callable[[bytes], Parsed]) -> Parsed | None:
+        """Parse the body, or return None having retried or reported a malformed one."""
+        try:
+            return parser(response.body)
+        except MalformedResponse as error:
+            reason = f"malformed response: {error}"
+            retry = get_retry_request(response.request, spider=self, reason=reason)
+            if retry is not None:
+                self.crawler.engine.crawl(retry)
+            else:
+                self.record_error(response.url, reason)
+            return None

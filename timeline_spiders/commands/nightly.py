@@ -1,0 +1,75 @@
+"""`scrapy nightly`: the scheduled job."""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from pipelines.retag import retag_all
+from pipelines.schema import open_database
+from pipelines.tagging import RulesError, load_rules
+from timeline_spiders.commands._report import format_outcome, format_run_report
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "[options]"
+
+    def short_desc(self) -> str:
+        return "Run every source, re-tag and re-index, print and store the run report"
+
+    def long_desc(self) -> str:
+        return (
+            "Runs every spider in one process, then re-derives citations and campaign tags "
+            "for everything stored and optimises the search index. Prints one line per "
+            "source and stores the report in the runs table. Exits 0 only if every source "
+            "succeeded; what did succeed is stored either way."
+        )
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument(
+            "--source",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="run only this source (repeatable); default: every source",
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process is not None and self.settings is not None
+        try:
+            rules = load_rules(self.settings.get("CAMPAIGN_RULES"))
+        except RulesError as error:
+            raise UsageError(str(error), print_help=False) from None
+        available = sorted(self.crawler_process.spider_loader.list())
+        names = opts.source or available
+        unknown = sorted(set(names) - set(available))
+        if unknown:
+            raise UsageError(f"unknown source(s): {', '.join(unknown)}; have {available}")
+
+        self.settings.set("TIMELINE_JOB_ID", uuid.uuid4().hex[:12], priority="cmdline")
+        crawlers = [self.crawler_process.create_crawler(name) for name in names]
+        for crawler in crawlers:
+            self.crawler_process.crawl(crawler)
+        self.crawler_process.start()
+
+        runs = [c.run_recorder.run for c in crawlers if getattr(c, "run_recorder", None)]
+        runs = [run for run in runs if run is not None]
+        print(format_run_report(runs))
+
+        db = open_database(self.settings.get("TIMELINE_DB"))
+        try:
+            print(retag_all(db, rules))
+            db["items"].optimize()
+            print("Search index optimised.")
+        finally:
+            db.conn.close()
+        print(format_outcome(runs))
+        all_ran = len(runs) == len(names) and not self.crawler_process.bootstrap_failed
+        self.exitcode = 0 if all_ran and all(run.succeeded for run in runs) else 1

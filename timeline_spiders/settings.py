@@ -1,0 +1,93 @@
+"""Scrapy settings for the pupil-data timeline.
+
+Every override of a Scrapy default says what the default is and why we change it.
+Project settings can be given as `-s NAME=value` or as environment variables of the
+same name (the environment is read here; `-s` wins because it has command-line priority).
+"""
+
+import os
+
+BOT_NAME = "timeline_spiders"
+SPIDER_MODULES = ["timeline_spiders.spiders"]
+NEWSPIDER_MODULE = "timeline_spiders.spiders"
+COMMANDS_MODULE = "timeline_spiders.commands"
+
+# --- Where things are -----------------------------------------------------------------
+
+#: The SQLite database Datasette publishes. Not committed; created on first run.
+TIMELINE_DB = os.environ.get("TIMELINE_DB", "data/timeline.db")
+#: Campaign rules staff edit: campaigns, tagging rules, search phrases, tracked documents.
+CAMPAIGN_RULES = os.environ.get("CAMPAIGN_RULES", "data/campaigns.yml")
+
+#: Base URL each spider fetches from (scheme://host[:port]). Tests point these at a local
+#: server; stored URLs always use the public host whatever these say.
+LEGISLATION_URL = os.environ.get("LEGISLATION_URL", "https://www.legislation.gov.uk")
+HANSARD_API_URL = os.environ.get("HANSARD_API_URL", "https://hansard-api.parliament.uk")
+QUESTIONS_API_URL = os.environ.get(
+    "QUESTIONS_API_URL", "https://questions-statements-api.parliament.uk"
+)
+GOVUK_URL = os.environ.get("GOVUK_URL", "https://www.gov.uk")
+
+# --- Politeness -----------------------------------------------------------------------
+
+#: Who to contact about this crawler; sent in the User-Agent so site operators can reach us.
+CONTACT_URL = os.environ.get(
+    "TIMELINE_CONTACT_URL", "https://github.com/pupil-data-timeline/pupil-data-timeline"
+)
+# Default "Scrapy/VERSION (+https://scrapy.org)": public-sector sites ask crawlers to identify.
+USER_AGENT = f"pupil-data-timeline/0.1 (+{CONTACT_URL})"
+# Default False in a bare Scrapy project run outside a template: we honour every robots.txt.
+ROBOTSTXT_OBEY = True
+# Default 8: one request at a time per host, the politest a nightly job can afford.
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+# Default 0: a second between requests keeps GOV.UK well under its 10 requests/second.
+DOWNLOAD_DELAY = 1.0
+# Default False: back off further when a server slows down.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# Default 180 s: a source that hangs should fail its request, not the night.
+DOWNLOAD_TIMEOUT = 30
+# Default 1 GiB: no document we read is anywhere near this; a huge body is a fault.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+# Default 20: a redirect loop ends quickly and is reported.
+REDIRECT_MAX_TIMES = 5
+
+# --- Retries ------------------------------------------------------------------------
+
+# Default 2: transient faults are common on these APIs at night.
+RETRY_TIMES = 3
+# Default adds no 429 backoff: RespectfulRetryMiddleware waits out Retry-After on 429/503
+# and backs off exponentially otherwise.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: First backoff in seconds; doubles on each retry of the same request.
+RETRY_BACKOFF_BASE = float(os.environ.get("RETRY_BACKOFF_BASE", "2"))
+#: Longest wait we accept from a Retry-After header or the backoff, in seconds.
+RETRY_BACKOFF_MAX = float(os.environ.get("RETRY_BACKOFF_MAX", "120"))
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "timeline_spiders.middlewares.RespectfulRetryMiddleware": 550,
+}
+
+# --- Pipelines and the run report -----------------------------------------------------
+
+# Order matters: dates are checked before anything is derived from the item, tags use
+# citations, and storage comes last.
+ITEM_PIPELINES = {
+    "pipelines.dates.DatePipeline": 100,
+    "pipelines.citations.CitationPipeline": 200,
+    "pipelines.tagging.TaggingPipeline": 300,
+    "pipelines.storage.StoragePipeline": 900,
+}
+
+EXTENSIONS = {
+    "timeline_spiders.extensions.RunRecorder": 500,
+}
+
+# Default "DEBUG": the nightly report says what happened; the log need not repeat every request.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# Default "": our spiders are async-ready and want the asyncio reactor for middleware waits.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
