@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipelines.text import document_text
-from timeline_spiders.items import Document
+from timeline_spiders.items import Document, Gone
 
 _TYPES = "uksi|ukpga|ukla|ssi|wsi|nisr|asp|asc|anaw|nia|ukdsi|sdsi|wdsi|nidsr|uksro|nisro"
 
@@ -94,6 +94,8 @@ def cited_by(item_id: str, text: str) -> dict[str, str]:
 class CitationPipeline:
     """Fill `item.cites` from the title, summary and body."""
 
-    def process_item(self, item: Document) -> Document:
+    def process_item(self, item: Document | Gone) -> Document | Gone:
+        if isinstance(item, Gone):
+            return item
         item.cites = cited_by(item.id, document_text(item.title, item.summary, item.body))
         return item

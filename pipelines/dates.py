@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 from scrapy.exceptions import DropItem
 
-from timeline_spiders.items import Document
+from timeline_spiders.items import Document, Gone
 
 LONDON = ZoneInfo("Europe/London")
 EARLIEST_YEAR = 1800
@@ -78,7 +78,9 @@ class DatePipeline:
     the run report and whatever was stored before stays as it was.
     """
 
-    def process_item(self, item: Document) -> Document:
+    def process_item(self, item: Document | Gone) -> Document | Gone:
+        if isinstance(item, Gone):
+            return item
         for event in item.events:
             try:
                 event.date = normalise_date(event.date)

@@ -106,6 +106,7 @@ TABLES: dict[str, dict] = {
             "items_new": int,
             "items_changed": int,
             "items_unchanged": int,
+            "items_gone": int,
             "items_stored": int,
             "errors_count": int,
             "errors": str,

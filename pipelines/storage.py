@@ -19,7 +19,7 @@ import sqlite_utils
 
 from pipelines.schema import open_database
 from pipelines.tagging import CampaignRules, load_rules
-from timeline_spiders.items import Document, Event, Tag
+from timeline_spiders.items import Document, Event, Gone, Tag
 
 Outcome = Literal["new", "changed", "unchanged"]
 
@@ -77,6 +77,7 @@ class TimelineStore:
         """Store `document`; say whether it was new, changed or unchanged."""
         seen_at = seen_at or utc_now()
         digest = content_hash(document)
+        version = document.fingerprint or digest
         with self.db.conn:
             stored = self.db.execute(
                 "select content_hash, gone_at from items where id = ?", [document.id]
@@ -88,15 +89,53 @@ class TimelineStore:
                 )
                 return "unchanged"
             self._write_item(document, digest, seen_at, is_new=stored is None)
-            self._write_events(document, seen_at)
+            new_events = self._write_events(document, seen_at)
             self._write_contributions(document)
             self.write_citations(document.id, document.cites)
             self.write_rule_tags(document.id, document.campaigns)
-            self.db["versions"].insert(
-                {"item_id": document.id, "content_hash": digest, "seen_at": seen_at},
-                ignore=True,
-            )
+            new_version = self._write_version(document.id, version, seen_at)
+            if stored and new_version and not new_events and document.silent_change_kind:
+                self._write_silent_change(document, version, seen_at)
         return "new" if stored is None else "changed"
+
+    def mark_gone(self, gone: Gone, seen_at: str | None = None) -> bool:
+        """Mark a stored item as no longer served; True if it was stored and not yet gone."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                "update items set gone_at = ? where id = ? and gone_at is null",
+                [seen_at or utc_now(), gone.id],
+            )
+            return cursor.rowcount == 1
+
+    def _write_version(self, item_id: str, version: str, seen_at: str) -> bool:
+        cursor = self.db.execute(
+            "insert or ignore into versions (item_id, content_hash, seen_at) values (?, ?, ?)",
+            [item_id, version, seen_at],
+        )
+        return cursor.rowcount == 1
+
+    def _write_silent_change(self, document: Document, version: str, seen_at: str) -> None:
+        """Record a change the source did not announce, dated on the day we saw it."""
+        event = Event(
+            kind=document.silent_change_kind,
+            date=seen_at[:10],
+            key=f"unannounced-{version[:12]}",
+            summary="Changed without a change note: the text or attachments differ from "
+            "the version seen before.",
+        )
+        self.db["events"].insert(
+            {
+                "id": event_id(document.id, event),
+                "item_id": document.id,
+                "kind": event.kind,
+                "date": event.date,
+                "title": "",
+                "summary": event.summary,
+                "url": "",
+                "first_seen": seen_at,
+            },
+            ignore=True,
+        )
 
     def _write_item(self, document: Document, digest: str, seen_at: str, is_new: bool) -> None:
         row = {
@@ -118,8 +157,10 @@ class TimelineStore:
         else:
             self.db["items"].update(document.id, row)
 
-    def _write_events(self, document: Document, seen_at: str) -> None:
+    def _write_events(self, document: Document, seen_at: str) -> list[str]:
+        """Insert new events, update changed ones; return the ids of new events."""
         table = self.db["events"]
+        inserted = []
         for event in document.events:
             row = {
                 "id": event_id(document.id, event),
@@ -135,6 +176,8 @@ class TimelineStore:
                 table.update(row["id"], row)
             else:
                 table.insert({**row, "first_seen": seen_at})
+                inserted.append(row["id"])
+        return inserted
 
     def _write_contributions(self, document: Document) -> None:
         rows = [
@@ -206,8 +249,12 @@ class StoragePipeline:
         if self.store is not None:
             self.store.db.conn.close()
 
-    def process_item(self, item: Document) -> Document:
+    def process_item(self, item: Document | Gone) -> Document | Gone:
         assert self.store is not None
+        if isinstance(item, Gone):
+            if self.store.mark_gone(item):
+                self.stats.inc_value("timeline/items_gone")
+            return item
         outcome = self.store.save(item)
         self.stats.inc_value(f"timeline/items_{outcome}")
         return item

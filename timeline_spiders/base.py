@@ -10,6 +10,8 @@ since a challenge page or a truncated response is often transient.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -19,6 +21,7 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from pipelines.schema import open_database
 from pipelines.tagging import CampaignRules, load_rules
 from timeline_spiders.parsers import MalformedResponse
 
@@ -38,6 +41,27 @@ def rebase(url: str, from_base: str, to_base: str) -> str:
     return urlunsplit((target.scheme, target.netloc, parts.path, parts.query, parts.fragment))
 
 
+def last_success_minus_overlap(db_path: str, source: str, overlap_days: int) -> date | None:
+    """The day a nightly search can start from: the last successful run, less an overlap.
+
+    The overlap catches what a source published late or back-dated (Hansard's daily
+    parts are revised for days after a sitting). With no successful run yet, None: search
+    everything.
+    """
+    if not Path(db_path).exists():
+        return None
+    db = open_database(db_path)
+    try:
+        row = db.execute(
+            "select max(started_at) from runs where source = ? and status = 'ok'", [source]
+        ).fetchone()
+    finally:
+        db.conn.close()
+    if not row or not row[0]:
+        return None
+    return datetime.fromisoformat(row[0]).date() - timedelta(days=overlap_days)
+
+
 class TimelineSpider(scrapy.Spider):
     """Base for the spiders: one source each, identified by `source`."""
 
@@ -54,11 +78,20 @@ class TimelineSpider(scrapy.Spider):
         spider.fetch_base = crawler.settings.get(cls.base_url_setting).rstrip("/")
         spider.rules = load_rules(crawler.settings.get("CAMPAIGN_RULES"))
         spider.errors = []
+        spider.search_since = None
+        if not crawler.settings.getbool("TIMELINE_BACKFILL"):
+            spider.search_since = last_success_minus_overlap(
+                crawler.settings.get("TIMELINE_DB"),
+                cls.source,
+                crawler.settings.getint("INCREMENTAL_OVERLAP_DAYS"),
+            )
         return spider
 
     fetch_base: str
     rules: CampaignRules
     errors: list[dict[str, str]]
+    #: Search only for what appeared on or after this day (None: search everything).
+    search_since: date | None
 
     # --- URLs ---------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ class SourceRun:
     items_new: int = 0
     items_changed: int = 0
     items_unchanged: int = 0
+    items_gone: int = 0
     items_stored: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
 
@@ -85,6 +86,7 @@ class RunRecorder:
         run.items_new = stats.get_value("timeline/items_new", 0)
         run.items_changed = stats.get_value("timeline/items_changed", 0)
         run.items_unchanged = stats.get_value("timeline/items_unchanged", 0)
+        run.items_gone = stats.get_value("timeline/items_gone", 0)
         run.errors = list(getattr(spider, "errors", [])) + self.extra_errors
         run.status = "ok" if reason == "finished" and not run.errors else "failed"
         db = open_database(self.db_path)

@@ -76,6 +76,10 @@ class Document:
     `url` is always the public canonical URL, never the host the spider fetched from.
     `body` is plain text (never HTML): it feeds full-text search, citations and tagging.
     `metadata` holds source-specific fields (SI number, house, UIN, attachments...).
+    `fingerprint` is a hash of what a reader sees, where the source can say (GOV.UK):
+    versions are keyed on it, so a changed timestamp alone is no new version. When it
+    changes and the source reported no new event for the change, storage adds a
+    `silent_change_kind` event (for example `guidance_updated`) saying so.
     The pipelines fill `cites` (legislation id -> the text that cited it) and `campaigns`;
     spiders leave them empty.
     """
@@ -90,5 +94,19 @@ class Document:
     events: list[Event] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+    silent_change_kind: str = ""
     cites: dict[str, str] = field(default_factory=dict)
     campaigns: list[Tag] = field(default_factory=list)
+
+
+@dataclass
+class Gone:
+    """The source no longer serves a document we stored (HTTP 404 or 410).
+
+    Storage marks the stored item gone with the day it was seen; nothing is deleted.
+    """
+
+    id: str
+    url: str
+    status: int

@@ -28,6 +28,16 @@ QUESTIONS_API_URL = os.environ.get(
 )
 GOVUK_URL = os.environ.get("GOVUK_URL", "https://www.gov.uk")
 
+# --- Incremental runs ----------------------------------------------------------------
+
+#: Search from the last successful run of each source, less this many days, rather than
+#: from the beginning. Late and corrected publications land inside the overlap.
+INCREMENTAL_OVERLAP_DAYS = int(os.environ.get("INCREMENTAL_OVERLAP_DAYS", "14"))
+#: Search each source from the beginning (`scrapy nightly --backfill`).
+TIMELINE_BACKFILL = os.environ.get("TIMELINE_BACKFILL", "") not in ("", "0", "false", "False")
+#: Where a back-fill starts, for sources searched by date.
+BACKFILL_FROM = os.environ.get("BACKFILL_FROM", "2010-01-01")
+
 # --- Politeness -----------------------------------------------------------------------
 
 #: Who to contact about this crawler; sent in the User-Agent so site operators can reach us.

@@ -5,7 +5,7 @@ import pytest
 from pipelines.schema import TABLES, ensure_schema, open_database
 from pipelines.storage import TimelineStore
 from pipelines.tagging import load_rules
-from timeline_spiders.items import Contribution, Document, Event, Tag
+from timeline_spiders.items import Contribution, Document, Event, Gone, Tag
 
 
 @pytest.fixture
@@ -118,3 +118,56 @@ def test_metadata_is_stored_as_json(store):
     store.save(debate(metadata={"house": "Lords"}))
     (metadata,) = rows(store, "select metadata from items")[0]
     assert json.loads(metadata) == {"house": "Lords"}
+
+
+def guide(body: str, events: list[Event]) -> Document:
+    return Document(
+        id="govuk:/government/publications/school-census-guide",
+        source="govuk",
+        doc_type="guidance",
+        title="School census guide",
+        url="https://www.gov.uk/government/publications/school-census-guide",
+        body=body,
+        events=events,
+        fingerprint=f"fp-{body}",
+        silent_change_kind="guidance_updated",
+    )
+
+
+PUBLISHED = Event("guidance_published", "2015-12-15")
+
+
+def test_a_silent_change_becomes_a_version_and_an_event_saying_so(store):
+    store.save(guide("Nationality is collected.", [PUBLISHED]), seen_at="2026-01-01T01:00:00+00:00")
+    store.save(guide("Nationality is required.", [PUBLISHED]), seen_at="2026-02-01T01:00:00+00:00")
+    events = rows(store, "select kind, date, summary from events order by date")
+    assert events[-1][:2] == ("guidance_updated", "2026-02-01")
+    assert "without a change note" in events[-1][2]
+    assert rows(store, "select count(*) from versions") == [(2,)]
+
+
+def test_an_announced_change_adds_only_its_own_event(store):
+    store.save(guide("v1", [PUBLISHED]))
+    noted = Event("guidance_updated", "2016-07-05", key="2016-07-05", summary="Added nationality")
+    store.save(guide("v2", [PUBLISHED, noted]))
+    assert rows(store, "select kind, summary from events where kind = 'guidance_updated'") == [
+        ("guidance_updated", "Added nationality")
+    ]
+
+
+def test_a_new_timestamp_with_the_same_reader_visible_content_is_no_new_version(store):
+    store.save(guide("same", [PUBLISHED]))
+    changed_metadata = guide("same", [PUBLISHED])
+    changed_metadata.metadata = {"public_updated_at": "2026-01-01"}
+    assert store.save(changed_metadata) == "changed"
+    assert rows(store, "select count(*) from versions") == [(1,)]
+    assert rows(store, "select count(*) from events") == [(1,)]
+
+
+def test_a_gone_document_is_marked_and_kept(store):
+    store.save(debate())
+    assert store.mark_gone(Gone("hansard:abc", "https://x", 410), seen_at="2026-03-01")
+    assert not store.mark_gone(Gone("hansard:abc", "https://x", 410), seen_at="2026-03-02")
+    assert not store.mark_gone(Gone("hansard:never-stored", "https://x", 404))
+    assert rows(store, "select gone_at from items") == [("2026-03-01",)]
+    assert rows(store, "select count(*) from timeline") == [(1,)]

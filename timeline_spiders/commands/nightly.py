@@ -40,6 +40,11 @@ class Command(ScrapyCommand):
             metavar="NAME",
             help="run only this source (repeatable); default: every source",
         )
+        parser.add_argument(
+            "--backfill",
+            action="store_true",
+            help="search every source from BACKFILL_FROM, not from the last successful run",
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None and self.settings is not None
@@ -54,6 +59,8 @@ class Command(ScrapyCommand):
             raise UsageError(f"unknown source(s): {', '.join(unknown)}; have {available}")
 
         self.settings.set("TIMELINE_JOB_ID", uuid.uuid4().hex[:12], priority="cmdline")
+        if opts.backfill:
+            self.settings.set("TIMELINE_BACKFILL", True, priority="cmdline")
         crawlers = [self.crawler_process.create_crawler(name) for name in names]
         for crawler in crawlers:
             self.crawler_process.crawl(crawler)
