@@ -37,9 +37,32 @@ class Reply:
     delay: float = 0.0
 
 
+def make_reply(
+    fixture: str | None = None,
+    *,
+    body: bytes | str | None = None,
+    status: int = 200,
+    content_type: str | None = None,
+    headers: dict[str, str] | None = None,
+    delay: float = 0.0,
+) -> Reply:
+    """A reply from a fixture file (content type from its suffix) or from a literal body."""
+    if fixture is not None:
+        data = (FIXTURES / fixture).read_bytes()
+        content_type = content_type or CONTENT_TYPES.get(Path(fixture).suffix)
+    else:
+        data = body.encode("utf-8") if isinstance(body, str) else (body or b"")
+    reply_headers = {"Content-Type": content_type or "text/plain; charset=utf-8"}
+    reply_headers.update(headers or {})
+    return Reply(status, data, reply_headers, delay)
+
+
 class FixtureServer:
     def __init__(self) -> None:
         self.routes: dict[str, list[Reply]] = {}
+        #: Routes that match a path and some of its query parameters, whatever the rest
+        #: are (searches carry date windows that depend on today's date).
+        self.partial_routes: list[tuple[str, dict[str, str], list[Reply]]] = []
         self.requests: list[str] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -58,29 +81,29 @@ class FixtureServer:
         self._server.shutdown()
         self._server.server_close()
 
-    def add(
-        self,
-        path: str,
-        fixture: str | None = None,
-        *,
-        body: bytes | str | None = None,
-        status: int = 200,
-        content_type: str | None = None,
-        headers: dict[str, str] | None = None,
-        delay: float = 0.0,
-    ) -> FixtureServer:
-        """Queue a reply for `path` (with query); several calls queue replies in order."""
-        if fixture is not None:
-            data = (FIXTURES / fixture).read_bytes()
-            content_type = content_type or CONTENT_TYPES.get(Path(fixture).suffix)
-        else:
-            data = body.encode("utf-8") if isinstance(body, str) else (body or b"")
-        reply_headers = {"Content-Type": content_type or "text/plain; charset=utf-8"}
-        reply_headers.update(headers or {})
+    def add(self, path: str, fixture: str | None = None, **reply) -> FixtureServer:
+        """Queue a reply for `path` (with query); several calls queue replies in order.
+
+        The reply is a fixture file, or `body=` with `status=`, `content_type=`,
+        `headers=` and `delay=` (seconds before answering).
+        """
         with self._lock:
-            self.routes.setdefault(route_key(path), []).append(
-                Reply(status, data, reply_headers, delay)
-            )
+            self.routes.setdefault(route_key(path), []).append(make_reply(fixture, **reply))
+        return self
+
+    def add_matching(
+        self, path: str, params: dict[str, str], fixture: str | None = None, **reply
+    ) -> FixtureServer:
+        """Queue a reply for `path` whenever its query has these `params` (others ignored).
+
+        Exact routes (`add`) win over partial ones; among partial ones, the first added.
+        """
+        with self._lock:
+            for route_path, route_params, queue in self.partial_routes:
+                if route_path == path and route_params == params:
+                    queue.append(make_reply(fixture, **reply))
+                    return self
+            self.partial_routes.append((path, dict(params), [make_reply(fixture, **reply)]))
         return self
 
     def replace(self, path: str, fixture: str | None = None, **kwargs) -> FixtureServer:
@@ -97,10 +120,18 @@ class FixtureServer:
     def _reply_for(self, path: str) -> Reply:
         with self._lock:
             self.requests.append(path)
-            queue = self.routes.get(route_key(path))
+            queue = self.routes.get(route_key(path)) or self._partial_match(path)
             if not queue:
                 return Reply(404, b"not found", {"Content-Type": "text/plain"})
             return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    def _partial_match(self, path: str) -> list[Reply] | None:
+        parts = urlsplit(path)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        for route_path, params, queue in self.partial_routes:
+            if route_path == parts.path and all(query.get(k) == v for k, v in params.items()):
+                return queue
+        return None
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
