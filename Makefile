@@ -8,7 +8,7 @@ PORT ?= 8001
 DATASETTE_OPTIONS := --metadata datasette_metadata.json --plugins-dir plugins \
 	--template-dir templates --setting sql_time_limit_ms 2000
 
-.PHONY: setup run nightly serve retag test lint format
+.PHONY: setup run nightly serve retag curate evaluate-tags test format
 
 ## setup: create .venv and install the pinned dependencies
 setup: $(VENV)/.installed
@@ -36,6 +36,14 @@ serve: setup
 ## retag: apply data/campaigns.yml to everything stored, without crawling
 retag: setup
 	$(BIN)/scrapy retag
+
+## curate: load data/campaign_events.csv, tag_overrides.csv and notes.csv, without crawling
+curate: setup
+	$(BIN)/scrapy curate
+
+## evaluate-tags: precision and recall of the campaign rules on data/tagging_evaluation.yml
+evaluate-tags: setup
+	$(BIN)/scrapy evaluate_tags
 
 ## test: lint, format check and the whole test suite, offline
 test: setup

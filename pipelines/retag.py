@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from pipelines.citations import cited_by
+from pipelines.curation import CAMPAIGN_SOURCE
 from pipelines.storage import TimelineStore
 from pipelines.tagging import CampaignRules, tag_text
 from pipelines.text import document_text
@@ -34,14 +35,12 @@ class RetagReport:
 def retag_all(db: sqlite_utils.Database, rules: CampaignRules) -> RetagReport:
     store = TimelineStore(db)
     report = RetagReport()
-    stored_tags = _grouped(
-        db, "select item_id, campaign, rule, terms from item_campaigns where origin = 'rule'"
-    )
+    stored_tags = _grouped(db, "select item_id, campaign, rule, terms from item_campaigns")
     stored_cites = _grouped(db, "select item_id, legislation_id, matched_text from citations")
     store.sync_campaigns(rules)
     with db.conn:
-        for item_id, title, summary, body in db.execute(
-            "select id, title, summary, body from items"
+        for item_id, source, title, summary, body in db.execute(
+            "select id, source, title, summary, body from items"
         ):
             report.items += 1
             text = document_text(title, summary, body)
@@ -49,6 +48,8 @@ def retag_all(db: sqlite_utils.Database, rules: CampaignRules) -> RetagReport:
             if set(cites.items()) != {(a, b) for a, b, *_ in stored_cites.get(item_id, [])}:
                 store.write_citations(item_id, cites)
                 report.citations_changed += 1
+            if source == CAMPAIGN_SOURCE:
+                continue  # staff chose these items' campaigns in data/campaign_events.csv
             tags = tag_text(rules, text, cites)
             as_rows = {(t.campaign, t.rule, json.dumps(list(t.terms))) for t in tags}
             if as_rows != set(stored_tags.get(item_id, [])):

@@ -76,16 +76,22 @@ TABLES: dict[str, dict] = {
         "indexes": [],
     },
     "item_campaigns": {
-        "columns": {
-            "item_id": str,
-            "campaign": str,
-            "origin": str,
-            "rule": str,
-            "terms": str,
-        },
+        "columns": {"item_id": str, "campaign": str, "rule": str, "terms": str},
         "pk": ("item_id", "campaign"),
         "foreign_keys": [("item_id", "items", "id"), ("campaign", "campaigns", "slug")],
         "indexes": [["campaign"]],
+    },
+    "tag_overrides": {
+        "columns": {"item_id": str, "campaign": str, "action": str, "reason": str},
+        "pk": ("item_id", "campaign"),
+        "foreign_keys": [("item_id", "items", "id"), ("campaign", "campaigns", "slug")],
+        "indexes": [["campaign"]],
+    },
+    "notes": {
+        "columns": {"item_id": str, "note": str, "author": str},
+        "pk": "item_id",
+        "foreign_keys": [("item_id", "items", "id")],
+        "indexes": [],
     },
     "citations": {
         "columns": {"item_id": str, "legislation_id": str, "matched_text": str},
@@ -128,7 +134,7 @@ select
   coalesce(nullif(events.summary, ''), items.summary) as summary,
   coalesce(nullif(events.url, ''), items.url) as url,
   (select json_group_array(campaign) from (
-     select campaign from item_campaigns where item_campaigns.item_id = events.item_id
+     select campaign from item_tags where item_tags.item_id = events.item_id
      order by campaign)) as campaigns,
   (select json_group_array(legislation_id) from (
      select legislation_id from citations where citations.item_id = events.item_id
@@ -136,11 +142,29 @@ select
   events.item_id as item_id,
   substr(events.date, 1, 4) as year,
   events.first_seen as first_seen,
-  items.rowid as item_rowid
+  items.rowid as item_rowid,
+  (select note from notes where notes.item_id = events.item_id) as note,
+  events.date > date('now') as upcoming
 from events join items on items.id = events.item_id
 """
 
-VIEWS = {"timeline": TIMELINE_VIEW}
+#: The campaign tags in force: the rules' tags, except where staff overrode them.
+#: Overrides live in their own table, so re-crawls and re-tags never touch them.
+ITEM_TAGS_VIEW = """
+select item_id, campaign, 'rule' as origin, rule, terms, null as reason
+from item_campaigns
+where not exists (
+  select 1 from tag_overrides
+  where tag_overrides.item_id = item_campaigns.item_id
+    and tag_overrides.campaign = item_campaigns.campaign)
+union all
+select item_id, campaign, 'override' as origin, 'staff override' as rule, '[]' as terms, reason
+from tag_overrides
+where action = 'add'
+"""
+
+#: Views in dependency order.
+VIEWS = {"item_tags": ITEM_TAGS_VIEW, "timeline": TIMELINE_VIEW}
 
 FTS_COLUMNS = ["title", "summary", "body"]
 
@@ -182,8 +206,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             table.create_index(index, if_not_exists=True)
     if not db["items_fts"].exists():
         db["items"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
+    for name in reversed(list(VIEWS)):
+        db.execute(f"drop view if exists [{name}]")
     for name, sql in VIEWS.items():
-        db.create_view(name, sql, replace=True)
+        db.create_view(name, sql)
 
 
 def _not_null(pk: str | tuple[str, ...]) -> set[str]:

@@ -74,28 +74,32 @@ class TimelineStore:
             )
 
     def save(self, document: Document, seen_at: str | None = None) -> Outcome:
-        """Store `document`; say whether it was new, changed or unchanged."""
+        """Store `document` in a transaction of its own; say if it was new, changed or not."""
+        with self.db.conn:
+            return self.write(document, seen_at)
+
+    def write(self, document: Document, seen_at: str | None = None) -> Outcome:
+        """Store `document` inside the caller's transaction."""
         seen_at = seen_at or utc_now()
         digest = content_hash(document)
         version = document.fingerprint or digest
-        with self.db.conn:
-            stored = self.db.execute(
-                "select content_hash, gone_at from items where id = ?", [document.id]
-            ).fetchone()
-            if stored and stored[0] == digest:
-                self.db.execute(
-                    "update items set last_seen = ?, gone_at = null where id = ?",
-                    [seen_at, document.id],
-                )
-                return "unchanged"
-            self._write_item(document, digest, seen_at, is_new=stored is None)
-            new_events = self._write_events(document, seen_at)
-            self._write_contributions(document)
-            self.write_citations(document.id, document.cites)
-            self.write_rule_tags(document.id, document.campaigns)
-            new_version = self._write_version(document.id, version, seen_at)
-            if stored and new_version and not new_events and document.silent_change_kind:
-                self._write_silent_change(document, version, seen_at)
+        stored = self.db.execute(
+            "select content_hash, gone_at from items where id = ?", [document.id]
+        ).fetchone()
+        if stored and stored[0] == digest:
+            self.db.execute(
+                "update items set last_seen = ?, gone_at = null where id = ?",
+                [seen_at, document.id],
+            )
+            return "unchanged"
+        self._write_item(document, digest, seen_at, is_new=stored is None)
+        new_events = self._write_events(document, seen_at)
+        self._write_contributions(document)
+        self.write_citations(document.id, document.cites)
+        self.write_rule_tags(document.id, document.campaigns)
+        new_version = self._write_version(document.id, version, seen_at)
+        if stored and new_version and not new_events and document.silent_change_kind:
+            self._write_silent_change(document, version, seen_at)
         return "new" if stored is None else "changed"
 
     def mark_gone(self, gone: Gone, seen_at: str | None = None) -> bool:
@@ -207,17 +211,14 @@ class TimelineStore:
             )
 
     def write_rule_tags(self, item_id: str, tags: list[Tag]) -> None:
-        """Replace the tags the rules gave the item."""
-        self.db.execute(
-            "delete from item_campaigns where item_id = ? and origin = 'rule'", [item_id]
-        )
+        """Replace the tags the rules gave the item (staff overrides live elsewhere)."""
+        self.db.execute("delete from item_campaigns where item_id = ?", [item_id])
         if tags:
             self.db["item_campaigns"].insert_all(
                 (
                     {
                         "item_id": item_id,
                         "campaign": tag.campaign,
-                        "origin": "rule",
                         "rule": tag.rule,
                         "terms": json.dumps(list(tag.terms)),
                     }

@@ -19,6 +19,9 @@ TIMELINE_DB = os.environ.get("TIMELINE_DB", "data/timeline.db")
 #: Campaign rules staff edit: campaigns, tagging rules, search phrases, tracked documents.
 CAMPAIGN_RULES = os.environ.get("CAMPAIGN_RULES", "data/campaigns.yml")
 
+#: Folder of the staff files: campaign_events.csv, tag_overrides.csv, notes.csv.
+CURATION_DIR = os.environ.get("CURATION_DIR", "data")
+
 #: Base URL each spider fetches from (scheme://host[:port]). Tests point these at a local
 #: server; stored URLs always use the public host whatever these say.
 LEGISLATION_URL = os.environ.get("LEGISLATION_URL", "https://www.legislation.gov.uk")

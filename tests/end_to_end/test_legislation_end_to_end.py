@@ -69,7 +69,7 @@ def test_the_amended_2013_regulations_are_cited(crawled):
 
 def test_timeline_search_finds_instruments_by_their_words(crawled):
     db, _ = crawled
-    rows = timeline(db, _search="nationality")
+    rows = timeline(db, _search="nationality", source="legislation")
     assert {row["item_id"] for row in rows} == {"legislation:uksi/2016/808"}
 
 

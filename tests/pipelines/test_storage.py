@@ -103,6 +103,7 @@ def test_schema_adds_new_columns_to_an_old_database_without_losing_rows(tmp_path
     db.conn.commit()
     # An older release had no description column on campaigns.
     db.execute("drop view timeline")
+    db.execute("drop view item_tags")
     db.execute("create table campaigns_old as select slug, hashtag, title from campaigns")
     db.execute("drop table item_campaigns")
     db.execute("drop table campaigns")

@@ -8,6 +8,7 @@ import uuid
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from pipelines.curation import apply_curation
 from pipelines.retag import retag_all
 from pipelines.schema import open_database
 from pipelines.tagging import RulesError, load_rules
@@ -25,10 +26,11 @@ class Command(ScrapyCommand):
 
     def long_desc(self) -> str:
         return (
-            "Runs every spider in one process, then re-derives citations and campaign tags "
-            "for everything stored and optimises the search index. Prints one line per "
-            "source and stores the report in the runs table. Exits 0 only if every source "
-            "succeeded; what did succeed is stored either way."
+            "Runs every spider in one process, loads the staff files in data/, then "
+            "re-derives citations and campaign tags for everything stored and optimises the "
+            "search index. Prints one line per source and stores the report in the runs "
+            "table. Exits 0 only if every source succeeded and every staff file loaded; "
+            "what did succeed is stored either way."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
@@ -72,6 +74,8 @@ class Command(ScrapyCommand):
 
         db = open_database(self.settings.get("TIMELINE_DB"))
         try:
+            curation = apply_curation(db, rules, self.settings.get("CURATION_DIR"))
+            print(curation)
             print(retag_all(db, rules))
             db["items"].optimize()
             print("Search index optimised.")
@@ -79,4 +83,5 @@ class Command(ScrapyCommand):
             db.conn.close()
         print(format_outcome(runs))
         all_ran = len(runs) == len(names) and not self.crawler_process.bootstrap_failed
-        self.exitcode = 0 if all_ran and all(run.succeeded for run in runs) else 1
+        sources_ok = all_ran and all(run.succeeded for run in runs)
+        self.exitcode = 0 if sources_ok and curation.ok else 1

@@ -1,0 +1,214 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.curation import apply_curation, campaign_event_id
+from pipelines.retag import retag_all
+from pipelines.schema import open_database
+from pipelines.storage import TimelineStore
+from pipelines.tagging import load_rules
+from timeline_spiders.items import Document, Event, Tag
+
+RULES = load_rules(Path(__file__).resolve().parents[2] / "data" / "campaigns.yml")
+EVENTS_HEADER = "date,title,summary,url,campaigns\n"
+LETTER = (
+    '2016-10-03,Letter to the Secretary of State,"We asked for the nationality questions '
+    'to be dropped (SI 2016/808).",https://example.org/letter,boycott-school-census\n'
+)
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = open_database(tmp_path / "timeline.db")
+    store = TimelineStore(db)
+    store.sync_campaigns(RULES)
+    store.save(
+        Document(
+            id="hansard:regret",
+            source="hansard",
+            doc_type="debate",
+            title="Pupil Information Regulations: Motion to Regret",
+            url="https://hansard.parliament.uk/x",
+            body="Nationality and country of birth in the school census.",
+            events=[Event("debate", "2016-10-31")],
+            campaigns=[Tag("boycott-school-census", "rule")],
+        )
+    )
+    yield db
+    db.conn.close()
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def timeline(db) -> dict[str, dict]:
+    cursor = db.execute("select * from timeline")
+    names = [column[0] for column in cursor.description]
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
+
+
+def test_campaign_events_appear_on_the_timeline_with_their_campaigns(db, tmp_path):
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + LETTER)
+    report = apply_curation(db, RULES, tmp_path)
+    assert report.ok and report.loaded == {"campaign_events.csv": 1}
+    event_id = (
+        campaign_event_id("2016-10-03", "Letter to the Secretary of State") + ":campaign_event"
+    )
+    row = timeline(db)[event_id]
+    assert (row["date"], row["kind"], row["source"]) == ("2016-10-03", "campaign_event", "campaign")
+    assert json.loads(row["campaigns"]) == ["boycott-school-census"]
+    assert json.loads(row["cites"]) == ["uksi/2016/808"]
+
+
+def test_loading_the_same_file_twice_changes_nothing(db, tmp_path):
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + LETTER)
+    apply_curation(db, RULES, tmp_path)
+    before = timeline(db)
+    apply_curation(db, RULES, tmp_path)
+    assert timeline(db) == before
+
+
+def test_a_row_taken_out_of_the_file_is_taken_off_the_timeline(db, tmp_path):
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + LETTER)
+    apply_curation(db, RULES, tmp_path)
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER)
+    apply_curation(db, RULES, tmp_path)
+    assert [row["source"] for row in timeline(db).values()] == ["hansard"]
+
+
+def test_a_future_event_is_upcoming(db, tmp_path):
+    write(
+        tmp_path,
+        "campaign_events.csv",
+        EVENTS_HEADER + "2030-01-17,Census day,,,boycott-school-census\n",
+    )
+    apply_curation(db, RULES, tmp_path)
+    (row,) = [row for row in timeline(db).values() if row["source"] == "campaign"]
+    assert row["upcoming"] == 1
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "reason"),
+    [
+        ("2016-13-45,Bad date,,,boycott-school-census\n", "bad date"),
+        ("2016-10-03,Unknown campaign,,,boycott-census\n", "unknown campaign boycott-census"),
+        (
+            "2016-10-03,Too many values,a,b,boycott-school-census,extra\n",
+            "expected 5 values, found 6",
+        ),
+        ("2016-10-03,Bad link,,javascript:alert(1),boycott-school-census\n", "url must start with"),
+        (",No date,,,boycott-school-census\n", "missing date"),
+    ],
+)
+def test_a_broken_events_file_is_refused_naming_the_line_and_nothing_changes(
+    db, tmp_path, bad_row, reason
+):
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + LETTER)
+    apply_curation(db, RULES, tmp_path)
+    before = timeline(db)
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + bad_row + LETTER)
+    report = apply_curation(db, RULES, tmp_path)
+    assert not report.ok
+    message = str(report.refused[0])
+    assert f"campaign_events.csv:2: {reason}" in message
+    assert "refused, nothing from it was changed" in message
+    assert timeline(db) == before
+
+
+def test_every_mistake_in_a_file_is_listed(db, tmp_path):
+    rows = "2016-13-45,One,,,boycott-school-census\n2016-10-03,Two,,,nope\n"
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + rows)
+    (error,) = apply_curation(db, RULES, tmp_path).refused
+    assert [
+        problem.split(": ")[0][-len("campaign_events.csv:2") :] for problem in error.problems
+    ] == [
+        "campaign_events.csv:2",
+        "campaign_events.csv:3",
+    ]
+
+
+def test_a_file_with_the_wrong_columns_is_refused_at_line_one(db, tmp_path):
+    write(tmp_path, "notes.csv", "item,text\nhansard:regret,hello\n")
+    (error,) = apply_curation(db, RULES, tmp_path).refused
+    assert "notes.csv:1: the first line must name the columns item_id,note,author" in str(error)
+
+
+def test_an_override_removes_a_rule_tag_and_survives_a_retag(db, tmp_path):
+    write(
+        tmp_path,
+        "tag_overrides.csv",
+        "item_id,campaign,action,reason\n"
+        "hansard:regret,boycott-school-census,remove,Procedural only\n",
+    )
+    assert apply_curation(db, RULES, tmp_path).ok
+    assert timeline(db)["hansard:regret:debate"]["campaigns"] == "[]"
+    retag_all(db, RULES)
+    assert timeline(db)["hansard:regret:debate"]["campaigns"] == "[]"
+
+
+def test_an_override_adds_a_tag_with_its_reason(db, tmp_path):
+    write(
+        tmp_path,
+        "tag_overrides.csv",
+        "item_id,campaign,action,reason\n"
+        "hansard:regret,labels-last-a-lifetime,add,AP census raised in this debate\n",
+    )
+    apply_curation(db, RULES, tmp_path)
+    retag_all(db, RULES)
+    assert json.loads(timeline(db)["hansard:regret:debate"]["campaigns"]) == [
+        "boycott-school-census",
+        "labels-last-a-lifetime",
+    ]
+    reasons = db.execute("select origin, reason from item_tags where origin = 'override'")
+    assert reasons.fetchall() == [("override", "AP census raised in this debate")]
+
+
+def test_taking_an_override_out_brings_the_rule_tag_back(db, tmp_path):
+    header = "item_id,campaign,action,reason\n"
+    write(tmp_path, "tag_overrides.csv", header + "hansard:regret,boycott-school-census,remove,x\n")
+    apply_curation(db, RULES, tmp_path)
+    write(tmp_path, "tag_overrides.csv", header)
+    apply_curation(db, RULES, tmp_path)
+    assert timeline(db)["hansard:regret:debate"]["campaigns"] == '["boycott-school-census"]'
+
+
+def test_an_override_or_note_for_an_unknown_item_is_refused(db, tmp_path):
+    write(
+        tmp_path,
+        "tag_overrides.csv",
+        "item_id,campaign,action,reason\nhansard:nope,boycott-school-census,add,x\n",
+    )
+    write(tmp_path, "notes.csv", "item_id,note,author\nhansard:nope,Hello,Staff\n")
+    refused = apply_curation(db, RULES, tmp_path).refused
+    assert ["unknown item id 'hansard:nope'" in str(error) for error in refused] == [True, True]
+
+
+def test_a_note_is_shown_next_to_its_item(db, tmp_path):
+    write(
+        tmp_path,
+        "notes.csv",
+        'item_id,note,author\nhansard:regret,"Watch from 19:02, not 18:00",Sam\n',
+    )
+    apply_curation(db, RULES, tmp_path)
+    assert timeline(db)["hansard:regret:debate"]["note"] == "Watch from 19:02, not 18:00"
+
+
+def test_the_example_files_in_data_load(tmp_path):
+    db = open_database(tmp_path / "timeline.db")
+    store = TimelineStore(db)
+    store.sync_campaigns(RULES)
+    store.save(
+        Document(
+            id="legislation:uksi/2016/808",
+            source="legislation",
+            doc_type="statutory_instrument",
+            title="Regs",
+            url="https://www.legislation.gov.uk/uksi/2016/808/made",
+            events=[Event("si_made", "2016-07-18")],
+        )
+    )
+    report = apply_curation(db, RULES, Path(__file__).resolve().parents[2] / "data")
+    assert report.ok, str(report)
+    assert report.loaded["campaign_events.csv"] >= 4
