@@ -25,9 +25,14 @@ def test_alternative_provision_census_is_labels_last_a_lifetime():
     assert campaigns(text) == ["labels-last-a-lifetime"]
 
 
-def test_pregnancy_as_a_reason_for_alternative_provision_is_labels_last_a_lifetime():
-    text = "Pupils placed in alternative provision because of pregnancy or mental health"
+def test_pregnancy_recorded_as_a_reason_for_alternative_provision_is_labels_last_a_lifetime():
+    text = "Councils record whether pupils in alternative provision were placed for pregnancy."
     assert campaigns(text) == ["labels-last-a-lifetime"]
+
+
+def test_near_miss_alternative_provision_for_mental_health_without_data_is_not_tagged():
+    text = "Alternative provision helps pupils with mental health needs return to school."
+    assert campaigns(text) == []
 
 
 def test_an_item_can_belong_to_both_campaigns():
