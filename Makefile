@@ -5,9 +5,6 @@ BIN := $(VENV)/bin
 DB ?= data/timeline.db
 PORT ?= 8001
 
-DATASETTE_OPTIONS := --metadata datasette_metadata.json --plugins-dir plugins \
-	--template-dir templates --setting sql_time_limit_ms 2000
-
 .PHONY: setup run nightly serve retag curate evaluate-tags test format
 
 ## setup: create .venv and install the pinned dependencies
@@ -30,8 +27,8 @@ nightly: setup
 
 ## serve: publish what is stored, without collecting
 serve: setup
-	@echo "Serving the timeline on http://127.0.0.1:$(PORT)/timeline/timeline"
-	$(BIN)/datasette serve $(DB) --create $(DATASETTE_OPTIONS) --host 127.0.0.1 --port $(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/campaign/boycott-school-census (Ctrl-C stops)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" TIMELINE_DB=$(DB) PORT=$(PORT) bin/serve
 
 ## retag: apply data/campaigns.yml to everything stored, without crawling
 retag: setup

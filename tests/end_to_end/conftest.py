@@ -37,7 +37,6 @@ def datasette_for(db: Path) -> Datasette:
     return Datasette(
         [str(db)],
         metadata=metadata,
-        plugins_dir=str(ROOT / "plugins"),
         template_dir=str(ROOT / "templates"),
     )
 

@@ -1,0 +1,149 @@
+"""Browser tests: the real site (bin/serve) in headless Chromium, driven by Playwright.
+
+Chromium comes from Debian's `chromium` package (installed by .ci/run); Playwright's own
+browser download is not used. Screenshots are saved under test-artifacts/ for people to
+look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from pipelines.schema import open_database
+from pipelines.storage import TimelineStore
+from pipelines.tagging import load_rules
+from tests.end_to_end.conftest import serve_legislation
+from tests.support.crawl import ROOT, run_scrapy
+from tests.support.fixture_server import FixtureServer
+from timeline_spiders.items import Document, Event, Tag
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+#: Flags for a root user in a sandbox with no network: no sandbox, and none of Chromium's
+#: own background connections (they would be refused and slow every start).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOSTILE_TITLE = 'School census <script>window.__xss = "script"</script><img src=x onerror="window.__xss = \'img\'">'
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the site did not start at {url}")
+
+
+def build_database(path: Path) -> None:
+    """A timeline as the nightly job leaves it, plus a hostile title a source might send."""
+    server = serve_legislation(FixtureServer().start())
+    try:
+        result = run_scrapy("nightly", "--source", "legislation", db=path, base_url=server.base_url)
+        assert result.returncode == 0, result.stdout + result.stderr
+    finally:
+        server.stop()
+    db = open_database(path)
+    store = TimelineStore(db)
+    store.sync_campaigns(load_rules(ROOT / "data" / "campaigns.yml"))
+    store.save(
+        Document(
+            id="questions:wq:666",
+            source="questions",
+            doc_type="written_question",
+            title=HOSTILE_TITLE,
+            summary='Answer <b onmouseover="window.__xss = 1">bold</b>',
+            url="javascript:window.__xss='link'",
+            body="Pupils' nationality in the school census.",
+            events=[Event("written_question", "2017-03-01")],
+            campaigns=[Tag("boycott-school-census", "test")],
+        )
+    )
+    db.conn.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The site served by bin/serve, exactly as the web process runs it."""
+    folder = tmp_path_factory.mktemp("site")
+    db = folder / "timeline.db"
+    build_database(db)
+    port = free_port()
+    env = {
+        **os.environ,
+        "TIMELINE_DB": str(db),
+        "PORT": str(port),
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    process = subprocess.Popen(
+        [str(ROOT / "bin" / "serve")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/robots.txt")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_at(browser):
+    """Open pages at a given viewport width; every page is closed after the test."""
+    contexts = []
+
+    def open_page(width: int = 1280, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,130 @@
+"""What a campaign worker and a visitor to the campaign's website see, in a real browser."""
+
+import pytest
+
+from tests.browser.conftest import HOSTILE_TITLE, screenshot
+from tests.support.fixture_server import FixtureServer
+
+CAMPAIGN = "/campaign/boycott-school-census"
+
+
+@pytest.mark.parametrize(("device", "width"), [("phone", 375), ("desktop", 1280)])
+def test_campaign_page_reads_well_at_phone_and_desktop_widths(site, page_at, device, width):
+    page = page_at(width=width)
+    page.goto(site + CAMPAIGN)
+    assert page.locator("h1").inner_text() == "#BoycottSchoolCensus"
+    months = page.locator("section h2").all_inner_texts()
+    assert "JULY 2016" in [month.upper() for month in months]
+    # Nothing is wider than the screen: no sideways scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    event = page.locator(".tl-event", has_text="Miscellaneous Amendments").filter(
+        has_text="SI made"
+    )
+    assert "18 Jul 2016" in event.inner_text()
+    assert event.locator("a").first.get_attribute("href") == (
+        "https://www.legislation.gov.uk/uksi/2016/808/made"
+    )
+    screenshot(page, f"campaign-{device}")
+
+
+def test_upcoming_events_come_first(site, page_at):
+    page = page_at()
+    page.goto(site + CAMPAIGN)
+    first_section = page.locator(".tl section").first
+    assert first_section.locator("h2").inner_text().lower() == "upcoming"
+    assert "Spring school census day 2027" in first_section.inner_text()
+
+
+def test_staff_notes_show_next_to_their_item(site, page_at):
+    page = page_at()
+    page.goto(site + CAMPAIGN)
+    event = page.locator(".tl-event", has_text="Miscellaneous Amendments").first
+    assert "Secondary Legislation Scrutiny Committee" in event.locator(".tl-note").inner_text()
+
+
+def test_search_highlights_the_matching_words(site, page_at):
+    page = page_at(width=375)
+    page.goto(site + CAMPAIGN)
+    page.fill("input[name=q]", "refuse")
+    page.click("button[type=submit]")
+    page.wait_for_url("**q=refuse**")
+    marks = page.locator(".tl-snippet mark").all_inner_texts()
+    assert marks and all(mark.lower().startswith("refuse") for mark in marks)
+    screenshot(page, "campaign-search-phone")
+
+
+def test_filters_narrow_the_timeline(site, page_at):
+    page = page_at()
+    page.goto(site + CAMPAIGN)
+    page.select_option("select[name=kind]", "si_laid")
+    page.click("button[type=submit]")
+    kinds = set(page.locator(".tl-badge").all_inner_texts())
+    assert kinds == {"SI laid"}
+
+
+def test_a_hostile_title_shows_as_text_and_never_runs(site, page_at):
+    for path in (
+        CAMPAIGN,
+        "/embed/boycott-school-census",
+        "/timeline/timeline",
+        "/timeline/campaign_feed?campaign=boycott-school-census",
+    ):
+        page = page_at()
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog), dialog.dismiss()))
+        page.goto(site + path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__xss") is None, path
+        assert "<script>" in page.locator("body").inner_text(), path
+        assert page.locator("img[src=x]").count() == 0, path
+        assert dialogs == []
+    page = page_at()
+    page.goto(site + CAMPAIGN)
+    hostile = page.locator(".tl-event", has_text="School census <script>")
+    assert hostile.locator("h3").inner_text() == HOSTILE_TITLE
+    # A javascript: link is shown as plain text, never as a link.
+    assert hostile.locator("h3 a").count() == 0
+
+
+@pytest.fixture
+def other_origin():
+    """A page on another origin (another port) that embeds the timeline, like a campaign site."""
+    server = FixtureServer().start()
+    yield server
+    server.stop()
+
+
+def test_the_embed_works_inside_an_iframe_on_another_site(site, page_at, other_origin):
+    other_origin.add(
+        "/campaign-site.html",
+        body=f"""<!doctype html><title>Campaign site</title>
+        <h1>Our campaign</h1>
+        <iframe id="timeline" src="{site}/embed/labels-last-a-lifetime?limit=3"
+                style="width:320px;height:480px;border:1px solid #ccc"></iframe>""",
+        content_type="text/html",
+    )
+    page = page_at(width=400)
+    page.goto(other_origin.base_url + "/campaign-site.html")
+    frame = page.frame_locator("#timeline")
+    assert frame.locator("h1").inner_text() == "#LabelsLastaLifetime"
+    assert frame.locator(".tl-event").count() <= 3
+    assert frame.locator(".tl-event").count() >= 1
+    link = frame.locator("a.tl-more")
+    assert link.get_attribute("href").endswith("/campaign/labels-last-a-lifetime")
+    assert link.get_attribute("target") == "_top"
+    inner = page.frames[1]
+    assert inner.evaluate("document.documentElement.scrollWidth") <= 320
+    screenshot(page, "embed-in-iframe-320px")
+
+
+def test_other_pages_refuse_to_be_framed(site, page_at, other_origin):
+    other_origin.add(
+        "/framing.html",
+        body=f'<!doctype html><iframe id="f" src="{site}{CAMPAIGN}"></iframe>',
+        content_type="text/html",
+    )
+    page = page_at()
+    page.goto(other_origin.base_url + "/framing.html")
+    page.wait_for_timeout(500)
+    framed = page.frames[1]
+    assert "#BoycottSchoolCensus" not in framed.content()

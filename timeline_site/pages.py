@@ -1,0 +1,364 @@
+"""Datasette plugin: the pages campaign staff and the campaign's own website use.
+
+- `/campaign/<slug>`: a campaign's timeline, newest first, grouped by month, with
+  upcoming events on top, filters and search.
+- `/embed/<slug>`: a compact version for an iframe on another site.
+- `/campaign/<slug>.ics`: upcoming dated events as an iCalendar feed.
+- `/status`: when each source last succeeded, item counts, errors of the last run.
+- `/robots.txt`: keeps crawlers off facet, filter and query pages.
+
+Scraped text is only ever rendered through Jinja's autoescaping, and links only when
+they are http(s), so nothing a source publishes can run in a reader's browser.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from itertools import groupby
+
+from datasette import hookimpl
+from datasette.utils import escape_fts
+from datasette.utils.asgi import NotFound, Response
+from markupsafe import Markup, escape
+
+DATABASE = "timeline"
+PAGE_SIZE = 100
+EMBED_DEFAULT, EMBED_MAX = 10, 50
+HIGHLIGHT_START, HIGHLIGHT_END = "\ue000", "\ue001"
+SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+KIND_LABELS = {
+    "debate": "Debate",
+    "written_question": "Written question",
+    "written_statement": "Written statement",
+    "si_made": "SI made",
+    "si_laid": "SI laid",
+    "si_in_force": "SI in force",
+    "guidance_published": "Guidance published",
+    "guidance_updated": "Guidance updated",
+    "guidance_withdrawn": "Guidance withdrawn",
+    "campaign_event": "Campaign event",
+}
+SOURCE_LABELS = {
+    "legislation": "legislation.gov.uk",
+    "hansard": "Hansard",
+    "questions": "Written questions",
+    "govuk": "GOV.UK",
+    "campaign": "Campaign's own record",
+}
+EVENT_COLUMNS = "event_id, date, kind, source, title, summary, url, cites, item_id, note, upcoming"
+
+
+# --- Reading the timeline --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a reader asked for in the query string, checked and normalised."""
+
+    kind: str = ""
+    source: str = ""
+    year: str = ""
+    since: str = ""
+    q: str = ""
+    before: str = ""
+
+    @classmethod
+    def from_request(cls, request) -> Filters:
+        args = request.args
+        kind = args.get("kind", "")
+        source = args.get("source", "")
+        year = args.get("year", "")
+        since = args.get("since", "")
+        before = args.get("before", "")
+        return cls(
+            kind=kind if kind in KIND_LABELS else "",
+            source=source if source in SOURCE_LABELS else "",
+            year=year if re.fullmatch(r"\d{4}", year) else "",
+            since=since if ISO_DAY.match(since) else "",
+            q=args.get("q", "").strip()[:200],
+            before=before if ISO_DAY.match(before) else "",
+        )
+
+    def where(self) -> tuple[list[str], dict[str, str]]:
+        clauses, params = [], {}
+        for name in ("kind", "source", "year"):
+            value = getattr(self, name)
+            if value:
+                clauses.append(f"{name} = :{name}")
+                params[name] = value
+        if self.since:
+            clauses.append("date >= :since")
+            params["since"] = self.since
+        if self.before:
+            clauses.append("date < :before")
+            params["before"] = self.before
+        return clauses, params
+
+
+def campaign_clause() -> str:
+    return "item_id in (select item_id from item_tags where campaign = :campaign)"
+
+
+async def past_events(db, slug: str, filters: Filters, limit: int) -> list[dict]:
+    """Events on or before today, newest first; with `q`, only items matching the search."""
+    clauses, params = filters.where()
+    clauses += [campaign_clause(), "date <= :today"]
+    params.update(campaign=slug, today=date.today().isoformat(), limit=limit)
+    if filters.q:
+        params["q"] = escape_fts(filters.q)
+        sql = f"""
+            select {", ".join(f"timeline.{c.strip()}" for c in EVENT_COLUMNS.split(","))},
+              snippet(items_fts, -1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 24) as snippet
+            from items_fts join timeline on timeline.item_rowid = items_fts.rowid
+            where items_fts match :q and {" and ".join(clauses)}
+            order by date desc, event_id limit :limit"""
+    else:
+        sql = f"""
+            select {EVENT_COLUMNS}, null as snippet from timeline
+            where {" and ".join(clauses)}
+            order by date desc, event_id limit :limit"""
+    return [_event(row) for row in (await db.execute(sql, params)).rows]
+
+
+async def upcoming_events(db, slug: str, limit: int = 20) -> list[dict]:
+    sql = f"""
+        select {EVENT_COLUMNS}, null as snippet from timeline
+        where {campaign_clause()} and date > :today
+        order by date, event_id limit :limit"""
+    params = {"campaign": slug, "today": date.today().isoformat(), "limit": limit}
+    return [_event(row) for row in (await db.execute(sql, params)).rows]
+
+
+def _event(row) -> dict:
+    event = dict(row)
+    event["kind_label"] = KIND_LABELS.get(event["kind"], event["kind"])
+    event["source_label"] = SOURCE_LABELS.get(event["source"], event["source"])
+    event["cites"] = json.loads(event["cites"] or "[]")
+    event["safe_url"] = safe_url(event["url"])
+    event["display_date"] = display_date(event["date"])
+    return event
+
+
+async def campaign_or_404(db, slug: str) -> dict:
+    rows = (
+        await db.execute(
+            "select slug, hashtag, title, description from campaigns where slug = :slug",
+            {"slug": slug},
+        )
+    ).rows
+    if not rows:
+        raise NotFound(f"No campaign called {slug!r}")
+    return dict(rows[0])
+
+
+async def filter_choices(db, slug: str) -> dict[str, list[str]]:
+    """The kinds, sources and years this campaign actually has, for the filter menus."""
+    choices = {}
+    for column in ("kind", "source", "year"):
+        sql = f"""
+            select distinct {column} from timeline where {campaign_clause()}
+            order by {column} {"desc" if column == "year" else ""}"""
+        choices[column] = [row[0] for row in (await db.execute(sql, {"campaign": slug})).rows]
+    return choices
+
+
+def by_month(events: Iterable[dict]) -> list[tuple[str, list[dict]]]:
+    """Group events (newest first) under headings such as 'October 2016'."""
+    grouped = groupby(events, key=lambda event: event["date"][:7])
+    return [
+        (datetime.strptime(month, "%Y-%m").strftime("%B %Y"), list(rows)) for month, rows in grouped
+    ]
+
+
+# --- Small pure helpers -----------------------------------------------------------------
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: a javascript: or data: link is never shown."""
+    if url and re.match(r"^https?://", url, re.IGNORECASE):
+        return url
+    return None
+
+
+def display_date(day: str) -> str:
+    try:
+        return datetime.strptime(day, "%Y-%m-%d").strftime("%-d %b %Y")
+    except (TypeError, ValueError):
+        return day or ""
+
+
+def highlight(snippet: str | None) -> Markup:
+    """Escape a search snippet, then mark the matched words (the FTS markers are ours)."""
+    escaped = str(escape(snippet or ""))
+    return Markup(escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_END, "</mark>"))
+
+
+def ical_text(value: str) -> str:
+    """Escape text for an iCalendar property value (RFC 5545, section 3.3.11)."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return re.sub(r"\r?\n", "\\\\n", value)
+
+
+def ical_fold(line: str) -> str:
+    """Fold a content line at 75 octets, as calendar clients require."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        piece = char.encode("utf-8")
+        if len(current) + len(piece) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += piece
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def calendar(events: list[dict], campaign: dict, host: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Pupil data timeline//EN",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{ical_text(campaign['hashtag'] + ' upcoming')}",
+    ]
+    for event in events:
+        day = event["date"].replace("-", "")
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{ical_text(event['event_id'])}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{day}",
+            f"SUMMARY:{ical_text(event['title'] or '')}",
+        ]
+        if event["summary"]:
+            lines.append(f"DESCRIPTION:{ical_text(event['summary'])}")
+        if event["safe_url"]:
+            lines.append(f"URL:{event['safe_url']}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(ical_fold(line) for line in lines) + "\r\n"
+
+
+# --- Routes --------------------------------------------------------------------------
+
+
+async def campaign_page(datasette, request):
+    db = datasette.get_database(DATABASE)
+    slug = request.url_vars["slug"]
+    campaign = await campaign_or_404(db, slug)
+    filters = Filters.from_request(request)
+    events = await past_events(db, slug, filters, PAGE_SIZE + 1)
+    older = events[PAGE_SIZE]["date"] if len(events) > PAGE_SIZE else None
+    events = events[:PAGE_SIZE]
+    # Show upcoming events only on the unfiltered first page, so filters read true.
+    show_upcoming = filters == Filters()
+    context = {
+        "campaign": campaign,
+        "filters": filters,
+        "choices": await filter_choices(db, slug),
+        "upcoming": await upcoming_events(db, slug) if show_upcoming else [],
+        "months": by_month(events),
+        "count": len(events),
+        "older": older,
+        "kind_labels": KIND_LABELS,
+        "source_labels": SOURCE_LABELS,
+    }
+    return Response.html(await datasette.render_template("campaign.html", context, request=request))
+
+
+async def embed_page(datasette, request):
+    db = datasette.get_database(DATABASE)
+    slug = request.url_vars["slug"]
+    campaign = await campaign_or_404(db, slug)
+    try:
+        limit = min(max(int(request.args.get("limit", EMBED_DEFAULT)), 1), EMBED_MAX)
+    except ValueError:
+        limit = EMBED_DEFAULT
+    filters = Filters.from_request(request)
+    filters = Filters(kind=filters.kind, since=filters.since)
+    context = {
+        "campaign": campaign,
+        "events": await past_events(db, slug, filters, limit),
+        "full_page": datasette.absolute_url(request, datasette.urls.path(f"/campaign/{slug}")),
+    }
+    return Response.html(await datasette.render_template("embed.html", context, request=request))
+
+
+async def campaign_calendar(datasette, request):
+    db = datasette.get_database(DATABASE)
+    slug = request.url_vars["slug"]
+    campaign = await campaign_or_404(db, slug)
+    events = await upcoming_events(db, slug, limit=200)
+    body = calendar(events, campaign, request.host or "pupil-data-timeline")
+    return Response(
+        body,
+        content_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="{slug}.ics"'},
+    )
+
+
+async def status_page(datasette, request):
+    db = datasette.get_database(DATABASE)
+    latest = await db.execute(
+        """
+        select runs.source, runs.status, runs.started_at, runs.finished_at, runs.requests,
+          runs.items_new, runs.items_changed, runs.errors_count, runs.errors,
+          (select max(finished_at) from runs ok where ok.source = runs.source
+             and ok.status = 'ok') as last_success,
+          (select count(*) from items where items.source = runs.source) as items
+        from runs
+        where runs.id = (select max(id) from runs latest where latest.source = runs.source)
+        order by runs.source"""
+    )
+    sources = []
+    for row in latest.rows:
+        source = dict(row)
+        source["errors"] = json.loads(source["errors"] or "[]")
+        source["label"] = SOURCE_LABELS.get(source["source"], source["source"])
+        sources.append(source)
+    context = {"sources": sources, "all_ok": all(s["status"] == "ok" for s in sources)}
+    return Response.html(await datasette.render_template("status.html", context, request=request))
+
+
+ROBOTS_TXT = """\
+User-agent: *
+Disallow: /*?
+Disallow: /*.json
+Disallow: /*.atom
+Disallow: /*.csv
+Disallow: /-/
+Disallow: /timeline/campaign_feed
+Disallow: /timeline/search
+Disallow: /timeline/new_since
+Disallow: /timeline/cites_si
+Disallow: /timeline/freshness
+"""
+
+
+async def robots_txt():
+    return Response.text(ROBOTS_TXT)
+
+
+@hookimpl
+def register_routes():
+    return [
+        (rf"^/campaign/{SLUG}$", campaign_page),
+        (rf"^/campaign/{SLUG}\.ics$", campaign_calendar),
+        (rf"^/embed/{SLUG}$", embed_page),
+        (r"^/status$", status_page),
+        (r"^/robots\.txt$", robots_txt),
+    ]
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["highlight"] = highlight
