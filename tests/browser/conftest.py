@@ -39,7 +39,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-HOSTILE_TITLE = 'School census <script>window.__xss = "script"</script><img src=x onerror="window.__xss = \'img\'">'
+HOSTILE_TITLE = (
+    'School census <script>window.__xss = "script"</script>'
+    "<img src=x onerror=\"window.__xss = 'img'\">"
+)
 
 
 def free_port() -> int:
