@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from timeline_spiders.parsers import MalformedResponse
 from timeline_spiders.parsers.govuk import (
+    Redirect,
     SearchPage,
     content_fingerprint,
     parse_content_item,
+    parse_content_response,
     parse_search_page,
     redirect_target,
 )
@@ -60,6 +63,12 @@ def test_search_results_pointing_off_govuk_are_skipped_but_still_count_for_pagin
     ]
     assert page.count == 3
     assert page.next_start is None
+
+
+def test_search_page_says_the_day_of_its_oldest_result_for_incremental_paging():
+    assert parse_search_page(fixture("search-page-1.json")).oldest == date(2021, 2, 15)
+    assert parse_search_page(fixture("search-page-2.json")).oldest == date(2016, 9, 1)
+    assert parse_search_page(fixture("search-empty.json")).oldest is None
 
 
 def test_search_page_that_is_an_html_challenge_is_malformed():
@@ -232,6 +241,21 @@ def test_redirect_item_names_its_destination_and_is_not_a_document():
         parse_content_item(body)
 
 
+def test_a_content_response_is_a_document_or_a_redirect_to_follow():
+    assert parse_content_response(fixture("redirect.json")) == Redirect(
+        "/government/publications/school-census-2017-to-2018-guide-for-schools-and-las"
+    )
+    document = parse_content_response(fixture("ap-census-2018-guide.json"))
+    assert document == parse_content_item(fixture("ap-census-2018-guide.json"))
+
+
+def test_a_redirect_item_with_no_destination_is_malformed():
+    body = json.dumps({"base_path": "/old", "schema_name": "redirect", "redirects": []}).encode()
+
+    with pytest.raises(MalformedResponse, match="redirect"):
+        parse_content_response(body)
+
+
 def test_redirect_target_is_none_for_an_ordinary_item():
     assert redirect_target(fixture("ap-census-2018-guide.json")) is None
 
@@ -278,11 +302,12 @@ def test_a_json_list_is_not_a_content_item():
         parse_content_item(b"[]")
 
 
-# --- change detection across three captures of the census guide ----------------------
+# --- change detection across four captures of the census guide -----------------------
 
 CAPTURES = [
     "school-census-guide-2015.json",
     "school-census-guide-2018.json",
+    "school-census-guide-2019.json",
     "school-census-guide-2022.json",
 ]
 
@@ -290,7 +315,7 @@ CAPTURES = [
 def test_update_events_grow_as_the_change_history_grows():
     counts = [len(events_of(parse_content_item(fixture(n)), "guidance_updated")) for n in CAPTURES]
 
-    assert counts == [0, 2, 4]
+    assert counts == [0, 2, 3, 4]
 
 
 def test_later_captures_keep_the_event_keys_of_earlier_ones():
@@ -299,14 +324,21 @@ def test_later_captures_keep_the_event_keys_of_earlier_ones():
         for n in CAPTURES
     ]
 
-    assert keys[0] <= keys[1] <= keys[2]
+    assert keys[0] <= keys[1] <= keys[2] <= keys[3]
 
 
 def test_fingerprint_differs_between_captures_whose_content_differs():
     fingerprints = [content_fingerprint(parse_content_item(fixture(n))) for n in CAPTURES]
 
-    assert len(set(fingerprints)) == 3
+    assert len(set(fingerprints)) == 4
     assert all(len(fp) == 64 for fp in fingerprints)
+
+
+def test_documents_carry_their_fingerprint_and_report_silent_changes_as_updates():
+    document = parse_content_item(fixture("school-census-guide-2018.json"))
+
+    assert document.fingerprint == content_fingerprint(document)
+    assert document.silent_change_kind == "guidance_updated"
 
 
 def test_fingerprint_is_equal_when_the_same_capture_is_parsed_again():

@@ -19,7 +19,7 @@ import json
 import mimetypes
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -51,13 +51,16 @@ class SearchPage:
 
     `count` is the number of results on this page (not the number of paths kept), so
     `start + count < total` stays a correct "there is another page" test even when
-    some results were dropped for pointing off GOV.UK.
+    some results were dropped for pointing off GOV.UK. `oldest` is the UTC day of the
+    oldest `public_timestamp` on the page (None if no result has one): with results
+    newest first, an incremental crawl stops paging once it is before its start day.
     """
 
     base_paths: list[str]
     total: int
     count: int
     start: int = 0
+    oldest: date | None = None
 
     @property
     def next_start(self) -> int | None:
@@ -87,13 +90,40 @@ def parse_search_page(body: bytes) -> SearchPage:
         start = 0
 
     base_paths: list[str] = []
+    days: list[date] = []
     for result in results:
         if not isinstance(result, dict):
             continue
         path = _govuk_path(result.get("link"))
         if path and path not in base_paths:
             base_paths.append(path)
-    return SearchPage(base_paths=base_paths, total=total, count=len(results), start=start)
+        published = _parse_timestamp(_text(result.get("public_timestamp")))
+        if published is not None:
+            days.append(published.date())
+    return SearchPage(
+        base_paths=base_paths,
+        total=total,
+        count=len(results),
+        start=start,
+        oldest=min(days, default=None),
+    )
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A content item that only points elsewhere: a GOV.UK base path or an off-site URL."""
+
+    destination: str
+
+
+def parse_content_response(body: bytes) -> Document | Redirect:
+    """What the Content API served at a path: a document, or a redirect to follow.
+
+    A redirect item without a usable destination is malformed, like any other body
+    that is not a document.
+    """
+    destination = redirect_target(body)
+    return Redirect(destination) if destination else parse_content_item(body)
 
 
 def redirect_target(body: bytes) -> str | None:
@@ -177,12 +207,12 @@ def parse_content_item(body: bytes) -> Document:
     raw_change_count = len(_list(details.get("change_history"))) or len(
         _list(details.get("change_notes"))
     )
-    return Document(
-        id=f"{SOURCE}:{base_path}",
+    document = Document(
+        id=document_id(base_path),
         source=SOURCE,
         doc_type=document_type or "unknown",
         title=title,
-        url=f"{GOVUK_ORIGIN}{base_path}",
+        url=canonical_url(base_path),
         summary=_text(data.get("description")),
         body=full_text,
         events=events,
@@ -197,7 +227,21 @@ def parse_content_item(body: bytes) -> Document:
             "withdrawn": withdrawn,
             "change_note_count": raw_change_count,
         },
+        # A silent edit (new fingerprint, no new change note) becomes an update event.
+        silent_change_kind="guidance_updated",
     )
+    document.fingerprint = content_fingerprint(document)
+    return document
+
+
+def document_id(base_path: str) -> str:
+    """The timeline's stable id for the GOV.UK page at `base_path`."""
+    return f"{SOURCE}:{base_path}"
+
+
+def canonical_url(base_path: str) -> str:
+    """The public page URL for `base_path`."""
+    return f"{GOVUK_ORIGIN}{base_path}"
 
 
 def content_fingerprint(document: Document) -> str:
