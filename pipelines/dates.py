@@ -23,6 +23,8 @@ EARLIEST_YEAR = 1800
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 #: A day-month-year date inside longer text, e.g. "Coming into force 1st September 2016".
 _DAY_MONTH_YEAR = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4}\b")
+#: 31/10/2016, 31.10.2016, 31-10-16: always day, month, year.
+_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 _DATEPARSER_SETTINGS = {
     "DATE_ORDER": "DMY",
     "PREFER_DAY_OF_MONTH": "first",
@@ -48,6 +50,15 @@ def normalise_date(value: str, *, latest_year: int | None = None) -> str:
 
 
 def _from_text(text: str) -> date:
+    numeric = _NUMERIC.match(text)
+    if numeric:
+        # dateparser would quietly read 07/17/2017 month-first; in the UK it is no date.
+        day, month, year = (int(part) for part in numeric.groups())
+        year += 2000 if year < 100 else 0
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise UnreadableDate(f"not a day-month-year date: {text!r}") from None
     parsed = dateparser.parse(text, languages=["en"], settings=_DATEPARSER_SETTINGS)
     if parsed is None:
         # Prelims say "Made 18th July 2016": read the one date in the phrase, but only

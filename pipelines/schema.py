@@ -114,6 +114,7 @@ TABLES: dict[str, dict] = {
             "items_unchanged": int,
             "items_gone": int,
             "items_stored": int,
+            "items_live": int,
             "errors_count": int,
             "errors": str,
         },

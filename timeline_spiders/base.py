@@ -93,6 +93,18 @@ class TimelineSpider(scrapy.Spider):
     #: Search only for what appeared on or after this day (None: search everything).
     search_since: date | None
 
+    def stored_ids(self) -> set[str]:
+        """Ids of this source's items already in the database (read once, at the start)."""
+        path = self.crawler.settings.get("TIMELINE_DB")
+        if not Path(path).exists():
+            return set()
+        db = open_database(path)
+        try:
+            rows = db.execute("select id from items where source = ?", [self.source])
+            return {item_id for (item_id,) in rows}
+        finally:
+            db.conn.close()
+
     # --- URLs ---------------------------------------------------------------------------
 
     def fetch_url(self, url_or_path: str) -> str:

@@ -41,6 +41,14 @@ TIMELINE_BACKFILL = os.environ.get("TIMELINE_BACKFILL", "") not in ("", "0", "fa
 #: Where a back-fill starts, for sources searched by date.
 BACKFILL_FROM = os.environ.get("BACKFILL_FROM", "2010-01-01")
 
+# --- Monitoring ----------------------------------------------------------------------
+
+#: Fail a source whose live (not gone) items fall by more than this fraction since its
+#: last successful run: a broken source, not a real mass withdrawal.
+MONITOR_MAX_DROP = float(os.environ.get("MONITOR_MAX_DROP", "0.2"))
+#: Seconds between progress lines per source on the terminal (0: none).
+PROGRESS_INTERVAL = float(os.environ.get("PROGRESS_INTERVAL", "30"))
+
 # --- Politeness -----------------------------------------------------------------------
 
 #: Who to contact about this crawler; sent in the User-Agent so site operators can reach us.

@@ -83,17 +83,30 @@ def test_the_run_report_is_printed_and_stored(crawled):
     assert run["items_stored"] == 3
 
 
-def test_a_second_run_finds_nothing_new(crawled, fixture_server):
+def test_a_second_run_adds_nothing_and_fetches_no_instrument_again(crawled, fixture_server):
     db, _ = crawled
     before = timeline(db)
+    first_run_requests = fixture_server.count()
+    fixture_server.requests.clear()
     again = run_scrapy(
         "nightly", "--source", "legislation", db=db, base_url=fixture_server.base_url
     )
-    assert again.returncode == 0
-    runs = query_json(db, "/timeline/runs.json?_shape=array&_sort=id")
-    assert (runs[-1]["items_new"], runs[-1]["items_changed"], runs[-1]["items_unchanged"]) == (
-        0,
-        0,
-        3,
-    )
+    assert again.returncode == 0, again.stdout
     assert timeline(db) == before
+    runs = query_json(db, "/timeline/runs.json?_shape=array&_sort=id")
+    assert (runs[-1]["items_new"], runs[-1]["items_changed"]) == (0, 0)
+    # Only this year's search feed: made instruments never change.
+    assert fixture_server.count("/uksi/2016/") == fixture_server.count("/uksi/2017/") == 0
+    assert fixture_server.count() * 4 <= first_run_requests
+
+
+def test_a_backfill_fetches_everything_again(crawled, fixture_server):
+    db, _ = crawled
+    fixture_server.requests.clear()
+    again = run_scrapy(
+        "nightly", "--source", "legislation", "--backfill", db=db, base_url=fixture_server.base_url
+    )
+    assert again.returncode == 0, again.stdout
+    assert fixture_server.count("/uksi/2016/808/made/data.xml") == 1
+    runs = query_json(db, "/timeline/runs.json?_shape=array&_sort=id")
+    assert runs[-1]["items_unchanged"] == 3

@@ -20,6 +20,7 @@ from timeline_spiders.items import Document, Event
         ("Coming into force 1st September 2016", "2016-09-01"),
         # Text dates are day-month-year in the UK.
         ("01/02/2016", "2016-02-01"),
+        ("31.10.16", "2016-10-31"),
     ],
 )
 def test_dates_become_uk_calendar_days(raw, expected):
@@ -28,7 +29,17 @@ def test_dates_become_uk_calendar_days(raw, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "October 2016", "32 October 2016", "2016-02-30", "0016-01-01", "soon", "2999-01-01"],
+    [
+        "",
+        "October 2016",
+        "32 October 2016",
+        "2016-02-30",
+        "0016-01-01",
+        "soon",
+        "2999-01-01",
+        "07/17/2017",  # month first: not a UK date
+        "31/02/2016",
+    ],
 )
 def test_dates_that_cannot_be_placed_on_one_day_are_refused(raw):
     with pytest.raises(UnreadableDate):

@@ -40,7 +40,7 @@ class Command(ScrapyCommand):
             action="append",
             default=[],
             metavar="NAME",
-            help="run only this source (repeatable); default: every source",
+            help="run only this source or spider (repeatable); default: every source",
         )
         parser.add_argument(
             "--backfill",
@@ -48,17 +48,26 @@ class Command(ScrapyCommand):
             help="search every source from BACKFILL_FROM, not from the last successful run",
         )
 
+    def spiders_for(self, wanted: list[str]) -> list[str]:
+        """Spider names for `--source` values, which may name a spider or a source."""
+        assert self.crawler_process is not None
+        loader = self.crawler_process.spider_loader
+        by_source = {loader.load(name).source: name for name in loader.list()}
+        available = sorted(set(loader.list()) | set(by_source))
+        names = []
+        for value in wanted or sorted(loader.list()):
+            if value not in available:
+                raise UsageError(f"unknown source {value!r}; choose from {', '.join(available)}")
+            names.append(by_source.get(value, value))
+        return list(dict.fromkeys(names))
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None and self.settings is not None
         try:
             rules = load_rules(self.settings.get("CAMPAIGN_RULES"))
         except RulesError as error:
             raise UsageError(str(error), print_help=False) from None
-        available = sorted(self.crawler_process.spider_loader.list())
-        names = opts.source or available
-        unknown = sorted(set(names) - set(available))
-        if unknown:
-            raise UsageError(f"unknown source(s): {', '.join(unknown)}; have {available}")
+        names = self.spiders_for(opts.source)
 
         self.settings.set("TIMELINE_JOB_ID", uuid.uuid4().hex[:12], priority="cmdline")
         if opts.backfill:
