@@ -300,8 +300,12 @@ def _load_events(store: TimelineStore, documents: list[Document]) -> int:
 
 
 def _replace(db: sqlite_utils.Database, table: str, rows: list[dict[str, str]]) -> int:
+    """Swap a table's rows for the file's, in one transaction (plain SQL: sqlite-utils'
+    insert_all would commit part-way)."""
     with db.conn:
         db.execute(f"delete from [{table}]")
-        if rows:
-            db[table].insert_all(rows)
+        for row in rows:
+            names = ", ".join(f"[{name}]" for name in row)
+            marks = ", ".join("?" for _ in row)
+            db.execute(f"insert into [{table}] ({names}) values ({marks})", list(row.values()))
     return len(rows)

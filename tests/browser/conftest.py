@@ -89,7 +89,7 @@ def build_database(path: Path) -> None:
     db.conn.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The site served by bin/serve, exactly as the web process runs it."""
     folder = tmp_path_factory.mktemp("site")
@@ -118,8 +118,10 @@ def site(tmp_path_factory):
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module: Playwright's sync API keeps an event loop running
+    while it is open, which would break asyncio.run in tests that come later."""
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see .ci/run)")
     from playwright.sync_api import sync_playwright
