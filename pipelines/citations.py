@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pipelines.text import document_text
-from timeline_spiders.items import Document, Gone
+from timeline_spiders.items import Document
 
 _TYPES = "uksi|ukpga|ukla|ssi|wsi|nisr|asp|asc|anaw|nia|ukdsi|sdsi|wdsi|nidsr|uksro|nisro"
 
@@ -94,8 +95,8 @@ def cited_by(item_id: str, text: str) -> dict[str, str]:
 class CitationPipeline:
     """Fill `item.cites` from the title, summary and body."""
 
-    def process_item(self, item: Document | Gone) -> Document | Gone:
-        if isinstance(item, Gone):
-            return item
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Document):
+            return item  # Gone and AmendmentList items carry nothing to derive
         item.cites = cited_by(item.id, document_text(item.title, item.summary, item.body))
         return item

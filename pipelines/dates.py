@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import dateparser
 from scrapy.exceptions import DropItem
 
-from timeline_spiders.items import Document, Gone
+from timeline_spiders.items import Document
 
 LONDON = ZoneInfo("Europe/London")
 EARLIEST_YEAR = 1800
@@ -89,9 +90,9 @@ class DatePipeline:
     the run report and whatever was stored before stays as it was.
     """
 
-    def process_item(self, item: Document | Gone) -> Document | Gone:
-        if isinstance(item, Gone):
-            return item
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Document):
+            return item  # Gone and AmendmentList items carry nothing to derive
         for event in item.events:
             try:
                 event.date = normalise_date(event.date)

@@ -99,6 +99,24 @@ TABLES: dict[str, dict] = {
         "foreign_keys": [("item_id", "items", "id")],
         "indexes": [["legislation_id"]],
     },
+    "amendments": {
+        "columns": {
+            "affecting_id": str,
+            "affected_id": str,
+            "effect_type": str,
+            "affected_provisions": str,
+            "affecting_title": str,
+            "affected_title": str,
+            "first_seen": str,
+        },
+        "pk": ("affecting_id", "affected_id", "effect_type", "affected_provisions"),
+        "indexes": [["affected_id"]],
+    },
+    "feeds": {
+        "columns": {"url": str, "fetched_at": str},
+        "pk": "url",
+        "indexes": [],
+    },
     "runs": {
         "columns": {
             "id": int,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -19,7 +18,7 @@ import sqlite_utils
 
 from pipelines.schema import open_database
 from pipelines.tagging import CampaignRules, load_rules
-from timeline_spiders.items import Document, Event, Gone, Tag
+from timeline_spiders.items import AmendmentList, Document, Event, Gone, Tag
 
 Outcome = Literal["new", "changed", "unchanged"]
 
@@ -40,8 +39,9 @@ def content_hash(document: Document) -> str:
         "body": document.body,
         "url": document.url,
         "metadata": document.metadata,
-        "events": [asdict(event) for event in document.events],
-        "contributions": [asdict(c) for c in document.contributions],
+        # vars() is asdict() for these flat dataclasses, at a tenth of the cost.
+        "events": [vars(event) for event in document.events],
+        "contributions": [vars(c) for c in document.contributions],
     }
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -111,6 +111,35 @@ class TimelineStore:
             )
             return cursor.rowcount == 1
 
+    def save_amendments(self, listed: AmendmentList, seen_at: str | None = None) -> int:
+        """Store the links a changes feed lists (never removed) and when the feed was read;
+        return how many links were new."""
+        seen_at = seen_at or utc_now()
+        new = 0
+        with self.db.conn:
+            for amendment in listed.amendments:
+                cursor = self.db.execute(
+                    "insert or ignore into amendments (affecting_id, affected_id, effect_type,"
+                    " affected_provisions, affecting_title, affected_title, first_seen)"
+                    " values (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        amendment.affecting_id,
+                        amendment.affected_id,
+                        amendment.effect_type,
+                        amendment.affected_provisions,
+                        amendment.affecting_title,
+                        amendment.affected_title,
+                        seen_at,
+                    ],
+                )
+                new += cursor.rowcount
+            self.db.execute(
+                "insert into feeds (url, fetched_at) values (?, ?)"
+                " on conflict (url) do update set fetched_at = excluded.fetched_at",
+                [listed.feed_url, seen_at],
+            )
+        return new
+
     def _write_version(self, item_id: str, version: str, seen_at: str) -> bool:
         cursor = self.db.execute(
             "insert or ignore into versions (item_id, content_hash, seen_at) values (?, ?, ?)",
@@ -157,13 +186,12 @@ class TimelineStore:
             "gone_at": None,
         }
         if is_new:
-            self.db["items"].insert({**row, "first_seen": seen_at})
+            self._insert("items", {**row, "first_seen": seen_at})
         else:
-            self.db["items"].update(document.id, row)
+            self._update("items", "id", row)
 
     def _write_events(self, document: Document, seen_at: str) -> list[str]:
         """Insert new events, update changed ones; return the ids of new events."""
-        table = self.db["events"]
         inserted = []
         for event in document.events:
             row = {
@@ -177,9 +205,9 @@ class TimelineStore:
             }
             existing = self.db.execute("select 1 from events where id = ?", [row["id"]]).fetchone()
             if existing:
-                table.update(row["id"], row)
+                self._update("events", "id", row)
             else:
-                table.insert({**row, "first_seen": seen_at})
+                self._insert("events", {**row, "first_seen": seen_at})
                 inserted.append(row["id"])
         return inserted
 
@@ -199,33 +227,47 @@ class TimelineStore:
             for c in document.contributions
         ]
         if rows:
-            self.db["contributions"].upsert_all(rows, pk="id")
+            columns = list(rows[0])
+            updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
+            self.db.conn.executemany(
+                f"insert into contributions ({', '.join(f'[{c}]' for c in columns)})"
+                f" values ({', '.join('?' * len(columns))})"
+                f" on conflict (id) do update set {updates}",
+                [list(row.values()) for row in rows],
+            )
 
     def write_citations(self, item_id: str, cites: dict[str, str]) -> None:
         """Replace the item's citations: they are derived from its text."""
         self.db.execute("delete from citations where item_id = ?", [item_id])
         if cites:
-            self.db["citations"].insert_all(
-                {"item_id": item_id, "legislation_id": legislation_id, "matched_text": text}
-                for legislation_id, text in cites.items()
+            self.db.conn.executemany(
+                "insert into citations (item_id, legislation_id, matched_text) values (?, ?, ?)",
+                [(item_id, legislation_id, text) for legislation_id, text in cites.items()],
             )
 
     def write_rule_tags(self, item_id: str, tags: list[Tag]) -> None:
         """Replace the tags the rules gave the item (staff overrides live elsewhere)."""
         self.db.execute("delete from item_campaigns where item_id = ?", [item_id])
         if tags:
-            self.db["item_campaigns"].insert_all(
-                (
-                    {
-                        "item_id": item_id,
-                        "campaign": tag.campaign,
-                        "rule": tag.rule,
-                        "terms": json.dumps(list(tag.terms)),
-                    }
-                    for tag in tags
-                ),
-                ignore=True,
+            self.db.conn.executemany(
+                "insert or ignore into item_campaigns (item_id, campaign, rule, terms)"
+                " values (?, ?, ?, ?)",
+                [(item_id, t.campaign, t.rule, json.dumps(list(t.terms))) for t in tags],
             )
+
+    # Plain SQL rather than sqlite-utils' insert/update, which look the table up on every
+    # call: storage writes several rows per item, and that look-up was most of its time.
+    def _insert(self, table: str, row: dict) -> None:
+        names = ", ".join(f"[{c}]" for c in row)
+        self.db.execute(
+            f"insert into [{table}] ({names}) values ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+
+    def _update(self, table: str, pk: str, row: dict) -> None:
+        sets = ", ".join(f"[{c}] = ?" for c in row if c != pk)
+        values = [v for c, v in row.items() if c != pk]
+        self.db.execute(f"update [{table}] set {sets} where [{pk}] = ?", [*values, row[pk]])
 
 
 class StoragePipeline:
@@ -250,8 +292,13 @@ class StoragePipeline:
         if self.store is not None:
             self.store.db.conn.close()
 
-    def process_item(self, item: Document | Gone) -> Document | Gone:
+    def process_item(
+        self, item: Document | Gone | AmendmentList
+    ) -> Document | Gone | AmendmentList:
         assert self.store is not None
+        if isinstance(item, AmendmentList):
+            self.stats.inc_value("timeline/amendments_new", self.store.save_amendments(item))
+            return item
         if isinstance(item, Gone):
             if self.store.mark_gone(item):
                 self.stats.inc_value("timeline/items_gone")

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from pipelines.text import document_text
-from timeline_spiders.items import Document, Gone, Tag
+from timeline_spiders.items import Document, Tag
 
 DEFAULT_WINDOW = 40
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -345,9 +345,9 @@ class TaggingPipeline:
     def from_crawler(cls, crawler) -> TaggingPipeline:
         return cls(crawler.settings.get("CAMPAIGN_RULES"))
 
-    def process_item(self, item: Document | Gone) -> Document | Gone:
-        if isinstance(item, Gone):
-            return item
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Document):
+            return item  # Gone and AmendmentList items carry nothing to derive
         text = document_text(item.title, item.summary, item.body)
         item.campaigns = tag_text(self.rules, text, item.cites)
         return item

@@ -4,6 +4,7 @@
   upcoming events on top, filters and search.
 - `/embed/<slug>`: a compact version for an iframe on another site.
 - `/campaign/<slug>.ics`: upcoming dated events as an iCalendar feed.
+- `/si/<type>/<year>/<number>`: the life of one statutory instrument on one page.
 - `/status`: when each source last succeeded, item counts, errors of the last run.
 - `/robots.txt`: keeps crawlers off facet, filter and query pages.
 
@@ -42,15 +43,25 @@ KIND_LABELS = {
     "guidance_published": "Guidance published",
     "guidance_updated": "Guidance updated",
     "guidance_withdrawn": "Guidance withdrawn",
+    "si_committee": "Committee",
+    "si_motion": "Motion",
+    "si_debate": "SI debated",
+    "si_approved": "Approved",
+    "si_scrutiny_period_end": "Objection period ends",
+    "si_procedure_concluded": "Procedure concluded",
+    "si_stage": "Stage in Parliament",
     "campaign_event": "Campaign event",
 }
 SOURCE_LABELS = {
     "legislation": "legislation.gov.uk",
+    "si_tracker": "Parliament's SI tracker",
     "hansard": "Hansard",
     "questions": "Written questions",
     "govuk": "GOV.UK",
     "campaign": "Campaign's own record",
 }
+#: Events that show a stage of an instrument in Parliament when found by citation alone.
+PARLIAMENT_KINDS = ("debate", "written_question", "written_statement")
 EVENT_COLUMNS = "event_id, date, kind, source, title, summary, url, cites, item_id, note, upcoming"
 
 
@@ -306,6 +317,78 @@ async def campaign_calendar(datasette, request):
     )
 
 
+async def instrument_page(datasette, request):
+    """The life of one statutory instrument: its text and dates, its passage through
+    Parliament, everything that cites it, and what it amends and is amended by."""
+    db = datasette.get_database(DATABASE)
+    legislation_id = "/".join(request.url_vars[part] for part in ("type", "year", "number"))
+    item_id = f"legislation:{legislation_id}"
+    rows = (await db.execute("select * from items where id = :id", {"id": item_id})).rows
+    instrument = dict(rows[0]) if rows else None
+    events = [
+        _event(row)
+        for row in (
+            await db.execute(
+                f"""select {EVENT_COLUMNS}, null as snippet, campaigns from timeline
+                where item_id = :item_id or item_id in (
+                  select item_id from citations where legislation_id = :legislation_id)
+                order by date, event_id""",
+                {"item_id": item_id, "legislation_id": legislation_id},
+            )
+        ).rows
+    ]
+    amends = await _amendments(db, "affecting_id", "affected_id", legislation_id)
+    amended_by = await _amendments(db, "affected_id", "affecting_id", legislation_id)
+    if instrument is None and not events and not amends and not amended_by:
+        raise NotFound(f"Nothing on the timeline is about {legislation_id}")
+    for event in events:
+        event["campaigns"] = json.loads(event["campaigns"] or "[]")
+    tracked = any(event["source"] == "si_tracker" for event in events)
+    metadata = json.loads(instrument["metadata"] or "{}") if instrument else {}
+    own = [event for event in events if event["item_id"] == item_id]
+    context = {
+        "legislation_id": legislation_id,
+        "instrument": instrument,
+        "metadata": metadata,
+        "dates": own,
+        "campaigns": sorted({slug for event in own for slug in event["campaigns"]}),
+        "events": events,
+        "in_parliament": [
+            event
+            for event in events
+            if event["source"] == "si_tracker"
+            or (not tracked and event["kind"] in PARLIAMENT_KINDS)
+        ],
+        "tracked": tracked,
+        "amends": amends,
+        "amended_by": amended_by,
+        "public_url": f"https://www.legislation.gov.uk/{legislation_id}",
+        "memorandum_url": safe_url(metadata.get("explanatory_memorandum_url")),
+        "pdf_url": safe_url(metadata.get("pdf_url")),
+    }
+    return Response.html(await datasette.render_template("si.html", context, request=request))
+
+
+async def _amendments(db, this_side: str, other_side: str, legislation_id: str) -> list[dict]:
+    """Amendments grouped by the other instrument, each linked to its page here if stored."""
+    other_title = "affected_title" if other_side == "affected_id" else "affecting_title"
+    rows = (
+        await db.execute(
+            f"""select {other_side} as other_id, {other_title} as other_title,
+              group_concat(trim(effect_type || ' ' || affected_provisions), '; ') as changes,
+              exists(select 1 from items where items.id = 'legislation:' || {other_side})
+                as on_timeline
+            from amendments where {this_side} = :id
+            group by {other_side} order by {other_side}""",
+            {"id": legislation_id},
+        )
+    ).rows
+    return [
+        {**dict(row), "public_url": f"https://www.legislation.gov.uk/{row['other_id']}"}
+        for row in rows
+    ]
+
+
 async def status_page(datasette, request):
     db = datasette.get_database(DATABASE)
     latest = await db.execute(
@@ -354,6 +437,7 @@ def register_routes():
         (rf"^/campaign/{SLUG}$", campaign_page),
         (rf"^/campaign/{SLUG}\.ics$", campaign_calendar),
         (rf"^/embed/{SLUG}$", embed_page),
+        (r"^/si/(?P<type>[a-z]+)/(?P<year>\d{4})/(?P<number>\d+)$", instrument_page),
         (r"^/status$", status_page),
         (r"^/robots\.txt$", robots_txt),
     ]

@@ -9,8 +9,9 @@ since a challenge page or a truncated response is often transient.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from collections.abc import Awaitable, Callable, Iterable
+from contextlib import suppress
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -71,6 +72,19 @@ class TimelineSpider(scrapy.Spider):
     base_url_setting: ClassVar[str]
     #: The official public base URL, used for every stored URL.
     public_base: ClassVar[str]
+    #: Spiders whose results this one reads from the database; the nightly job starts
+    #: this spider's requests only once those have finished.
+    runs_after: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: Any, prerequisites: Iterable[Awaitable] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.prerequisites = list(prerequisites)
+
+    async def prerequisites_done(self) -> None:
+        """Wait for the crawls named in `runs_after` (when run together by the nightly job)."""
+        for prerequisite in self.prerequisites:
+            with suppress(Exception):  # a failed prerequisite is reported by its own run
+                await prerequisite
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -102,6 +116,19 @@ class TimelineSpider(scrapy.Spider):
         try:
             rows = db.execute("select id from items where source = ?", [self.source])
             return {item_id for (item_id,) in rows}
+        finally:
+            db.conn.close()
+
+    def feeds_read_since(self, days: int) -> set[str]:
+        """Public URLs of feeds stored in the last `days` days (see the feeds table)."""
+        path = self.crawler.settings.get("TIMELINE_DB")
+        if not Path(path).exists():
+            return set()
+        since = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+        db = open_database(path)
+        try:
+            rows = db.execute("select url from feeds where fetched_at >= ?", [since])
+            return {url for (url,) in rows}
         finally:
             db.conn.close()
 

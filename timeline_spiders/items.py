@@ -18,13 +18,21 @@ EVENT_KINDS = (
     "si_made",
     "si_laid",
     "si_in_force",
+    # A statutory instrument's passage through Parliament (Parliament's SI tracker).
+    "si_committee",
+    "si_motion",
+    "si_debate",
+    "si_approved",
+    "si_scrutiny_period_end",
+    "si_procedure_concluded",
+    "si_stage",
     "guidance_published",
     "guidance_updated",
     "guidance_withdrawn",
     "campaign_event",
 )
 
-SOURCES = ("hansard", "questions", "legislation", "govuk", "campaign")
+SOURCES = ("hansard", "questions", "legislation", "si_tracker", "govuk", "campaign")
 
 
 @dataclass
@@ -110,3 +118,29 @@ class Gone:
     id: str
     url: str
     status: int
+
+
+@dataclass
+class Amendment:
+    """One change one piece of legislation makes to another (legislation.gov.uk effects).
+
+    Ids are legislation ids such as `uksi/2016/808`; provisions are the editors' labels
+    ("reg. 3", "Sch. 1 para. 2").
+    """
+
+    affecting_id: str
+    affected_id: str
+    affecting_title: str = ""
+    affected_title: str = ""
+    effect_type: str = ""
+    affected_provisions: str = ""
+
+
+@dataclass
+class AmendmentList:
+    """The amendments one page of a changes feed lists, stored as links between
+    instruments. `feed_url` is the feed's public URL, so a nightly run knows when it last
+    read that feed."""
+
+    feed_url: str
+    amendments: list[Amendment]

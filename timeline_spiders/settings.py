@@ -30,6 +30,7 @@ QUESTIONS_API_URL = os.environ.get(
     "QUESTIONS_API_URL", "https://questions-statements-api.parliament.uk"
 )
 GOVUK_URL = os.environ.get("GOVUK_URL", "https://www.gov.uk")
+SI_API_URL = os.environ.get("SI_API_URL", "https://statutoryinstruments-api.parliament.uk")
 
 # --- Incremental runs ----------------------------------------------------------------
 
@@ -38,6 +39,9 @@ GOVUK_URL = os.environ.get("GOVUK_URL", "https://www.gov.uk")
 INCREMENTAL_OVERLAP_DAYS = int(os.environ.get("INCREMENTAL_OVERLAP_DAYS", "14"))
 #: Search each source from the beginning (`scrapy nightly --backfill`).
 TIMELINE_BACKFILL = os.environ.get("TIMELINE_BACKFILL", "") not in ("", "0", "false", "False")
+#: Read an instrument's legislation.gov.uk changes feeds at most this often on nightly
+#: runs: amendments are recorded weeks or months after they are made.
+CHANGES_REFRESH_DAYS = int(os.environ.get("CHANGES_REFRESH_DAYS", "7"))
 #: Where a back-fill starts, for sources searched by date.
 BACKFILL_FROM = os.environ.get("BACKFILL_FROM", "2010-01-01")
 

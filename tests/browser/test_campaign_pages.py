@@ -38,7 +38,9 @@ def test_upcoming_events_come_first(site, page_at):
 def test_staff_notes_show_next_to_their_item(site, page_at):
     page = page_at()
     page.goto(site + CAMPAIGN)
-    event = page.locator(".tl-event", has_text="Miscellaneous Amendments").first
+    event = page.locator(".tl-event", has_text="Miscellaneous Amendments").filter(
+        has_text="SI made"
+    )
     assert "Secondary Legislation Scrutiny Committee" in event.locator(".tl-note").inner_text()
 
 

@@ -52,6 +52,11 @@ def serve_many(server, delay: float) -> None:
             content_type="application/xml",
             delay=delay,
         )
+        for direction in ("affected", "affecting"):
+            server.add(
+                f"/changes/{direction}/uksi/2018/{number}/data.feed",
+                "legislation_changes/affected-uksi-2016-808-empty.xml",
+            )
 
 
 def connect(db) -> sqlite3.Connection:

@@ -61,20 +61,40 @@ class Command(ScrapyCommand):
             names.append(by_source.get(value, value))
         return list(dict.fromkeys(names))
 
+    def in_dependency_order(self, names: list[str]) -> list[str]:
+        """Spiders named in another's `runs_after` come first."""
+        assert self.crawler_process is not None
+        loader = self.crawler_process.spider_loader
+        ordered: list[str] = []
+
+        def visit(name: str) -> None:
+            if name in ordered:
+                return
+            for other in loader.load(name).runs_after:
+                if other in names:
+                    visit(other)
+            ordered.append(name)
+
+        for name in names:
+            visit(name)
+        return ordered
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None and self.settings is not None
         try:
             rules = load_rules(self.settings.get("CAMPAIGN_RULES"))
         except RulesError as error:
             raise UsageError(str(error), print_help=False) from None
-        names = self.spiders_for(opts.source)
+        names = self.in_dependency_order(self.spiders_for(opts.source))
 
         self.settings.set("TIMELINE_JOB_ID", uuid.uuid4().hex[:12], priority="cmdline")
         if opts.backfill:
             self.settings.set("TIMELINE_BACKFILL", True, priority="cmdline")
         crawlers = [self.crawler_process.create_crawler(name) for name in names]
-        for crawler in crawlers:
-            self.crawler_process.crawl(crawler)
+        tasks: dict[str, object] = {}
+        for name, crawler in zip(names, crawlers, strict=True):
+            after = [tasks[other] for other in crawler.spidercls.runs_after if other in tasks]
+            tasks[name] = self.crawler_process.crawl(crawler, prerequisites=after)
         self.crawler_process.start()
 
         runs = [c.run_recorder.run for c in crawlers if getattr(c, "run_recorder", None)]

@@ -9,25 +9,32 @@ from urllib.parse import urlencode
 from scrapy.http import Request, Response
 
 from timeline_spiders.base import TimelineSpider
-from timeline_spiders.items import Document
+from timeline_spiders.items import Amendment, AmendmentList, Document
 from timeline_spiders.parsers.legislation import parse_atom_feed, parse_clml
+from timeline_spiders.parsers.legislation_changes import (
+    DIRECTIONS,
+    changes_feed_url,
+    parse_changes_feed,
+)
 
 
 class LegislationSpider(TimelineSpider):
-    """UK statutory instruments, with their made, laid and in-force dates.
+    """UK statutory instruments, with their made, laid and in-force dates and amendments.
 
     Source: https://www.legislation.gov.uk (Open Government Licence v3.0).
     API: https://www.legislation.gov.uk/developer/formats (CLML XML at `.../data.xml`,
-    Atom lists at `.../data.feed`).
+    Atom lists at `.../data.feed`, changes feeds at `/changes/affected|affecting/...`).
 
     Fetches every instrument listed under `tracked: legislation:` in the campaign rules,
     plus every UK statutory instrument whose title matches one of
-    `tracked: legislation_title_searches:`, following the feed's `rel="next"` links.
+    `tracked: legislation_title_searches:`, following the feed's `rel="next"` links; then
+    each instrument's changes feeds: what it amends, and what later amends it.
 
     Incremental: the made version of an instrument never changes, so a nightly run
     fetches only instruments not stored yet, and searches only the feeds of the years
     since its window started (new instruments are numbered in the year they are made).
-    A back-fill (`scrapy nightly --backfill`) searches and fetches everything again.
+    Changes feeds are read again after CHANGES_REFRESH_DAYS. A back-fill
+    (`scrapy nightly --backfill`) reads everything again.
     """
 
     name = "legislation"
@@ -36,10 +43,16 @@ class LegislationSpider(TimelineSpider):
     public_base = "https://www.legislation.gov.uk"
 
     async def start(self) -> AsyncIterator[Request]:
-        self.known = set() if self.search_since is None else self.stored_ids()
+        nightly = self.search_since is not None
+        self.known = self.stored_ids() if nightly else set()
+        refresh_days = self.crawler.settings.getint("CHANGES_REFRESH_DAYS")
+        self.fresh_feeds = self.feeds_read_since(refresh_days) if nightly else set()
         for legislation_id in self.rules.tracked_list("legislation"):
             if f"legislation:{legislation_id}" not in self.known:
                 yield self.document_request(legislation_id)
+        for item_id in sorted(self.known):
+            for request in self.changes_requests(item_id.removeprefix("legislation:")):
+                yield request
         for title in self.rules.tracked_list("legislation_title_searches"):
             for feed in self.feed_paths(title):
                 # A year with no matching instrument may answer 404: that is no result.
@@ -55,6 +68,13 @@ class LegislationSpider(TimelineSpider):
     def document_request(self, legislation_id: str) -> Request:
         return self.request(f"/{legislation_id}/made/data.xml", self.parse_instrument)
 
+    def changes_requests(self, legislation_id: str) -> Iterator[Request]:
+        for direction in DIRECTIONS:
+            feed = changes_feed_url(direction, legislation_id)
+            if feed not in self.fresh_feeds:
+                self.fresh_feeds.add(feed)
+                yield self.request(feed, self.parse_changes, cb_kwargs={"feed": feed})
+
     def parse_feed(self, response: Response) -> Iterator[Request]:
         if response.status == 404:
             self.logger.info("No instruments in %s", self.public_url(response.url))
@@ -68,7 +88,29 @@ class LegislationSpider(TimelineSpider):
         if page.next_url:
             yield self.request(self.follow_url(response, page.next_url), self.parse_feed)
 
-    def parse_instrument(self, response: Response) -> Iterator[Document]:
+    def parse_instrument(self, response: Response) -> Iterator[Document | Request]:
         document = self.parse_body(response, parse_clml)
         if document is not None:
             yield document
+            yield from self.changes_requests(document.id.removeprefix("legislation:"))
+
+    def parse_changes(self, response: Response, feed: str) -> Iterator[AmendmentList | Request]:
+        page = self.parse_body(response, parse_changes_feed)
+        if page is None:
+            return
+        amendments = [
+            Amendment(
+                affecting_id=effect.affecting_id,
+                affected_id=effect.affected_id,
+                affecting_title=effect.affecting_title,
+                affected_title=effect.affected_title,
+                effect_type=effect.effect_type,
+                affected_provisions=effect.affected_provisions,
+            )
+            for effect in page.effects
+            if effect.affecting_id and effect.affected_id
+        ]
+        yield AmendmentList(feed_url=feed, amendments=amendments)
+        if page.next_url:
+            next_page = self.follow_url(response, page.next_url)
+            yield self.request(next_page, self.parse_changes, cb_kwargs={"feed": feed})
