@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= data/timeline.db
 PORT ?= 8001
 
-.PHONY: setup run nightly serve retag curate evaluate-tags test format
+.PHONY: setup run nightly serve retag curate evaluate-tags test format bench
 
 ## setup: create .venv and install the pinned dependencies
 setup: $(VENV)/.installed
@@ -47,6 +47,11 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+## bench: performance figures against same-run baselines (SCALE=quick|full); see bench/README.md
+SCALE ?= quick
+bench: setup
+	$(BIN)/python -m bench.run $(SCALE)
 
 ## format: apply the formatter
 format: setup
