@@ -18,19 +18,22 @@ from timeline_spiders.items import Document
 
 _TYPES = "uksi|ukpga|ukla|ssi|wsi|nisr|asp|asc|anaw|nia|ukdsi|sdsi|wdsi|nidsr|uksro|nisro"
 
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+#: (pattern, form, text that must be present for the pattern to match at all). The
+#: plain substring test lets most texts, which cite nothing, skip the regexes entirely.
+_PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
     # legislation.gov.uk/uksi/2016/808 (and /id/, /made, http or https)
     (
         re.compile(rf"legislation\.gov\.uk/(?:id/)?({_TYPES})/(\d{{4}})/(\d+)", re.I),
         "url",
+        "/",
     ),
     # SI 2016/808, S.I. 2016/808, S.I.2016/808, SI 2016 / 808
-    (re.compile(r"\bS\.?\s?I\.?\s*(\d{4})\s*/\s*(\d{1,5})\b"), "si_year_number"),
+    (re.compile(r"\bS\.?\s?I\.?\s*(\d{4})\s*/\s*(\d{1,5})\b"), "si_year_number", "/"),
     # 2016 No. 808 (the number printed on every instrument)
-    (re.compile(r"\b(\d{4})\s+No\.?\s*(\d{1,5})\b"), "year_no_number"),
+    (re.compile(r"\b(\d{4})\s+No\.?\s*(\d{1,5})\b"), "year_no_number", "No"),
     # 808/2016, read only when the number cannot be a month (SIs 1-12 are rarely cited
     # this way, while "10/2016" is usually a month) and it is not part of a longer date.
-    (re.compile(r"(?<![\d/.])(\d{2,5})\s*/\s*(\d{4})(?![\d/])"), "number_year"),
+    (re.compile(r"(?<![\d/.])(\d{2,5})\s*/\s*(\d{4})(?![\d/])"), "number_year", "/"),
 ]
 
 
@@ -49,8 +52,11 @@ def find_citations(text: str) -> list[Citation]:
     latest_year = date.today().year + 1
     claimed: list[tuple[int, int]] = []
     found: dict[str, tuple[int, str]] = {}
-    for pattern, form in _PATTERNS:
-        for match in pattern.finditer(text or ""):
+    text = text or ""
+    for pattern, form, required in _PATTERNS:
+        if required not in text:
+            continue
+        for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < other_end and other_start < end for other_start, other_end in claimed):
                 continue

@@ -117,6 +117,11 @@ TABLES: dict[str, dict] = {
         "pk": "url",
         "indexes": [],
     },
+    "state": {
+        "columns": {"key": str, "value": str},
+        "pk": "key",
+        "indexes": [],
+    },
     "runs": {
         "columns": {
             "id": int,
@@ -152,8 +157,17 @@ select
   coalesce(nullif(events.title, ''), items.title) as title,
   coalesce(nullif(events.summary, ''), items.summary) as summary,
   coalesce(nullif(events.url, ''), items.url) as url,
+  -- The same rows as the item_tags view, read from its tables so that SQLite can use
+  -- their primary keys (it cannot push this correlation into a UNION ALL view).
   (select json_group_array(campaign) from (
-     select campaign from item_tags where item_tags.item_id = events.item_id
+     select campaign from item_campaigns rule_tag
+     where rule_tag.item_id = events.item_id
+       and not exists (
+         select 1 from tag_overrides o
+         where o.item_id = rule_tag.item_id and o.campaign = rule_tag.campaign)
+     union all
+     select campaign from tag_overrides o
+     where o.item_id = events.item_id and o.action = 'add'
      order by campaign)) as campaigns,
   (select json_group_array(legislation_id) from (
      select legislation_id from citations where citations.item_id = events.item_id

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
+import time
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -105,39 +107,45 @@ class TimelineStore:
     def mark_gone(self, gone: Gone, seen_at: str | None = None) -> bool:
         """Mark a stored item as no longer served; True if it was stored and not yet gone."""
         with self.db.conn:
-            cursor = self.db.execute(
-                "update items set gone_at = ? where id = ? and gone_at is null",
-                [seen_at or utc_now(), gone.id],
-            )
-            return cursor.rowcount == 1
+            return self.write_gone(gone, seen_at)
+
+    def write_gone(self, gone: Gone, seen_at: str | None = None) -> bool:
+        cursor = self.db.execute(
+            "update items set gone_at = ? where id = ? and gone_at is null",
+            [seen_at or utc_now(), gone.id],
+        )
+        return cursor.rowcount == 1
 
     def save_amendments(self, listed: AmendmentList, seen_at: str | None = None) -> int:
         """Store the links a changes feed lists (never removed) and when the feed was read;
         return how many links were new."""
+        with self.db.conn:
+            return self.write_amendments(listed, seen_at)
+
+    def write_amendments(self, listed: AmendmentList, seen_at: str | None = None) -> int:
         seen_at = seen_at or utc_now()
         new = 0
-        with self.db.conn:
-            for amendment in listed.amendments:
-                cursor = self.db.execute(
-                    "insert or ignore into amendments (affecting_id, affected_id, effect_type,"
-                    " affected_provisions, affecting_title, affected_title, first_seen)"
-                    " values (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        amendment.affecting_id,
-                        amendment.affected_id,
-                        amendment.effect_type,
-                        amendment.affected_provisions,
-                        amendment.affecting_title,
-                        amendment.affected_title,
-                        seen_at,
-                    ],
-                )
-                new += cursor.rowcount
-            self.db.execute(
-                "insert into feeds (url, fetched_at) values (?, ?)"
-                " on conflict (url) do update set fetched_at = excluded.fetched_at",
-                [listed.feed_url, seen_at],
+        for amendment in listed.amendments:
+            cursor = self.db.execute(
+                "insert or ignore into amendments (affecting_id, affected_id, effect_type,"
+                " affected_provisions, affecting_title, affected_title, first_seen)"
+                " values (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    amendment.affecting_id,
+                    amendment.affected_id,
+                    amendment.effect_type,
+                    amendment.affected_provisions,
+                    amendment.affecting_title,
+                    amendment.affected_title,
+                    seen_at,
+                ],
             )
+            new += cursor.rowcount
+        self.db.execute(
+            "insert into feeds (url, fetched_at) values (?, ?)"
+            " on conflict (url) do update set fetched_at = excluded.fetched_at",
+            [listed.feed_url, seen_at],
+        )
         return new
 
     def _write_version(self, item_id: str, version: str, seen_at: str) -> bool:
@@ -156,18 +164,17 @@ class TimelineStore:
             summary="Changed without a change note: the text or attachments differ from "
             "the version seen before.",
         )
-        self.db["events"].insert(
-            {
-                "id": event_id(document.id, event),
-                "item_id": document.id,
-                "kind": event.kind,
-                "date": event.date,
-                "title": "",
-                "summary": event.summary,
-                "url": "",
-                "first_seen": seen_at,
-            },
-            ignore=True,
+        self.db.execute(
+            "insert or ignore into events (id, item_id, kind, date, title, summary, url,"
+            " first_seen) values (?, ?, ?, ?, '', ?, '', ?)",
+            [
+                event_id(document.id, event),
+                document.id,
+                event.kind,
+                event.date,
+                event.summary,
+                seen_at,
+            ],
         )
 
     def _write_item(self, document: Document, digest: str, seen_at: str, is_new: bool) -> None:
@@ -271,18 +278,51 @@ class TimelineStore:
 
 
 class StoragePipeline:
-    """Store each item and count what happened to it in the crawl's stats."""
+    """Store items in batches and count what happened to each in the crawl's stats.
 
-    def __init__(self, db_path: str, rules_path: str, stats) -> None:
+    Items are buffered and written STORAGE_BATCH_SIZE at a time (or after
+    STORAGE_BATCH_SECONDS) in one transaction, synchronously, so no transaction stays
+    open while other spiders in the same process write. Each item has a savepoint of its
+    own: an item that fails to store is rolled back alone and reported with its URL, and
+    a killed process leaves every item either whole or absent. Committing per batch
+    rather than per item is most of the difference between this and a bare executemany.
+    """
+
+    def __init__(
+        self,
+        db_path: str,
+        rules_path: str,
+        stats,
+        *,
+        batch_size: int = 50,
+        batch_seconds: float = 1.0,
+        on_error=None,
+    ) -> None:
         self.db_path = db_path
         self.rules_path = rules_path
         self.stats = stats
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self.on_error = on_error
         self.store: TimelineStore | None = None
+        self.pending: list[Document | Gone | AmendmentList] = []
+        self.batch_started = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler) -> StoragePipeline:
         settings = crawler.settings
-        return cls(settings.get("TIMELINE_DB"), settings.get("CAMPAIGN_RULES"), crawler.stats)
+
+        def report(url: str, reason: str) -> None:
+            crawler.spider.record_error(url, reason)
+
+        return cls(
+            settings.get("TIMELINE_DB"),
+            settings.get("CAMPAIGN_RULES"),
+            crawler.stats,
+            batch_size=settings.getint("STORAGE_BATCH_SIZE"),
+            batch_seconds=settings.getfloat("STORAGE_BATCH_SECONDS"),
+            on_error=report,
+        )
 
     def open_spider(self) -> None:
         self.store = TimelineStore.open(self.db_path)
@@ -290,19 +330,59 @@ class StoragePipeline:
 
     def close_spider(self) -> None:
         if self.store is not None:
+            self.flush()
             self.store.db.conn.close()
 
     def process_item(
         self, item: Document | Gone | AmendmentList
     ) -> Document | Gone | AmendmentList:
+        if not self.pending:
+            self.batch_started = time.monotonic()
+        self.pending.append(item)
+        waited = time.monotonic() - self.batch_started
+        if len(self.pending) >= self.batch_size or waited >= self.batch_seconds:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Write the buffered items in one transaction, one savepoint per item."""
+        assert self.store is not None
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        db, seen_at = self.store.db, utc_now()
+        db.execute("begin")
+        try:
+            for item in pending:
+                db.execute("savepoint item")
+                try:
+                    self._write(item, seen_at)
+                except sqlite3.Error as error:
+                    db.execute("rollback to item")
+                    self._report(item, error)
+                finally:
+                    db.execute("release item")
+            db.conn.commit()
+        except BaseException:
+            db.conn.rollback()
+            raise
+
+    def _write(self, item: Document | Gone | AmendmentList, seen_at: str) -> None:
         assert self.store is not None
         if isinstance(item, AmendmentList):
-            self.stats.inc_value("timeline/amendments_new", self.store.save_amendments(item))
-            return item
-        if isinstance(item, Gone):
-            if self.store.mark_gone(item):
+            new = self.store.write_amendments(item, seen_at)
+            self.stats.inc_value("timeline/amendments_new", new)
+        elif isinstance(item, Gone):
+            if self.store.write_gone(item, seen_at):
                 self.stats.inc_value("timeline/items_gone")
-            return item
-        outcome = self.store.save(item)
-        self.stats.inc_value(f"timeline/items_{outcome}")
-        return item
+        else:
+            outcome = self.store.write(item, seen_at)
+            self.stats.inc_value(f"timeline/items_{outcome}")
+
+    def _report(self, item: Document | Gone | AmendmentList, error: Exception) -> None:
+        url = getattr(item, "url", "") or getattr(item, "feed_url", "")
+        reason = f"not stored: {type(error).__name__}: {error}"
+        if self.on_error is not None:
+            self.on_error(url, reason)
+        else:
+            raise error

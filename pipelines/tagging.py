@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,19 @@ class CampaignRules:
 
     def tracked_list(self, name: str) -> list[str]:
         return list(self.tracked.get(name, ()))
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        phrases = [
+            phrase
+            for campaign in self.campaigns
+            for phrase in (
+                *campaign.exclude,
+                *(p for rule in campaign.rules for p in rule.any_of),
+                *(p for rule in campaign.rules for group in rule.all_of for p in group),
+            )
+        ]
+        return Vocabulary.of(phrases)
 
 
 def load_rules(path: str | Path) -> CampaignRules:
@@ -238,37 +252,65 @@ class _RulesReader:
 # --- Applying the rules ------------------------------------------------------------------
 
 
-class _Text:
-    """A document's words with an index from word to positions, built once per item."""
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every word and wildcard stem the rules use: the only words worth indexing."""
 
-    def __init__(self, text: str) -> None:
+    exact: frozenset[str]
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, phrases: Iterable[Phrase]) -> Vocabulary:
+        parts = {part for phrase in phrases for part in phrase.parts}
+        return cls(
+            exact=frozenset(part for part in parts if not part.endswith("*")),
+            stems=frozenset(part[:-1] for part in parts if part.endswith("*")),
+        )
+
+
+class _Text:
+    """A document's words, and where each word or stem the rules use occurs.
+
+    Only the rules' vocabulary is indexed: a debate has thousands of words and the
+    rules ask about a few dozen. The words a stem (`pupil*`) stands for are found once
+    per document by bisecting its sorted distinct words.
+    """
+
+    def __init__(self, text: str, vocabulary: Vocabulary) -> None:
         self.words = words(text)
+        distinct = sorted(set(self.words))
+        stem_words: dict[str, list[str]] = {}
+        for stem in vocabulary.stems:
+            start = bisect_left(distinct, stem)
+            end = bisect_left(distinct, stem + "\uffff", start)
+            stem_words[stem] = distinct[start:end]
+        wanted = vocabulary.exact.union(*stem_words.values())
         self.positions: dict[str, list[int]] = defaultdict(list)
         for position, word in enumerate(self.words):
-            self.positions[word].append(position)
+            if word in wanted:
+                self.positions[word].append(position)
+        for stem, matching in stem_words.items():
+            self.positions[stem + "*"] = sorted(
+                position for word in matching for position in self.positions[word]
+            )
 
     def _candidates(self, part: str) -> list[int]:
-        if part.endswith("*"):
-            stem = part[:-1]
-            return sorted(p for w, ps in self.positions.items() if w.startswith(stem) for p in ps)
         return self.positions.get(part, [])
 
     def find(self, phrase: Phrase) -> list[int]:
-        """Start positions of `phrase`."""
-        first, *rest = phrase.parts
-        starts = []
-        for start in self._candidates(first):
-            if all(
-                self._matches(start + offset, part) for offset, part in enumerate(rest, start=1)
-            ):
-                starts.append(start)
-        return starts
+        """Start positions of `phrase`: where its first word is followed by the rest.
 
-    def _matches(self, position: int, part: str) -> bool:
-        if position >= len(self.words):
-            return False
-        word = self.words[position]
-        return word.startswith(part[:-1]) if part.endswith("*") else word == part
+        Every word of every phrase is indexed, so each following word is a set lookup
+        rather than a look at the text.
+        """
+        first, *rest = phrase.parts
+        starts = self._candidates(first)
+        for offset, part in enumerate(rest, start=1):
+            if not starts:
+                break
+            following = set(self._candidates(part))
+            starts = [start for start in starts if start + offset in following]
+        return starts
 
 
 def _near(positions: list[int], low: int, high: int) -> bool:
@@ -329,7 +371,7 @@ def _match_all_of(campaign: Campaign, rule: Rule, text: _Text, excluded: list[in
 
 def tag_text(rules: CampaignRules, text: str, cites: Iterable[str]) -> list[Tag]:
     """The campaign tags the rules give a text that cites the given legislation."""
-    indexed = _Text(text)
+    indexed = _Text(text, rules.vocabulary)
     cites = list(cites)
     tags = [match_campaign(campaign, indexed, cites) for campaign in rules.campaigns]
     return [tag for tag in tags if tag is not None]

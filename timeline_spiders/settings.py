@@ -107,6 +107,11 @@ ITEM_PIPELINES = {
     "pipelines.storage.StoragePipeline": 900,
 }
 
+#: Items are written this many at a time (or after this many seconds), one transaction
+#: per batch and a savepoint per item: committing per item was most of storage's cost.
+STORAGE_BATCH_SIZE = int(os.environ.get("STORAGE_BATCH_SIZE", "50"))
+STORAGE_BATCH_SECONDS = float(os.environ.get("STORAGE_BATCH_SECONDS", "1"))
+
 EXTENSIONS = {
     "timeline_spiders.extensions.RunRecorder": 500,
 }

@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,11 @@ def test_the_example_files_in_data_load(tmp_path):
     report = apply_curation(db, RULES, Path(__file__).resolve().parents[2] / "data")
     assert report.ok, str(report)
     assert report.loaded["campaign_events.csv"] >= 4
+
+
+def test_the_nightly_retag_is_skipped_when_the_rules_have_not_changed(db):
+    assert not retag_all(db, RULES, only_if_rules_changed=True).skipped
+    assert retag_all(db, RULES, only_if_rules_changed=True).skipped
+    assert not retag_all(db, RULES).skipped  # scrapy retag always re-tags
+    changed = replace(RULES, campaigns=RULES.campaigns[:1])
+    assert not retag_all(db, changed, only_if_rules_changed=True).skipped

@@ -7,7 +7,6 @@ import argparse
 from scrapy.commands import ScrapyCommand
 
 from pipelines.curation import apply_curation
-from pipelines.retag import retag_all
 from pipelines.schema import open_database
 from pipelines.tagging import RulesError, load_rules
 
@@ -17,7 +16,7 @@ class Command(ScrapyCommand):
     requires_crawler_process = False
 
     def short_desc(self) -> str:
-        return "Load campaign events, tag overrides and notes from data/, then re-tag"
+        return "Load campaign events, tag overrides and notes from data/ (no crawling)"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
@@ -31,7 +30,6 @@ class Command(ScrapyCommand):
         try:
             report = apply_curation(db, rules, self.settings.get("CURATION_DIR"))
             print(report)
-            print(retag_all(db, rules))
         finally:
             db.conn.close()
         self.exitcode = 0 if report.ok else 1

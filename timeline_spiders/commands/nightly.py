@@ -105,7 +105,7 @@ class Command(ScrapyCommand):
         try:
             curation = apply_curation(db, rules, self.settings.get("CURATION_DIR"))
             print(curation)
-            print(retag_all(db, rules))
+            print(retag_all(db, rules, only_if_rules_changed=True))
             db["items"].optimize()
             print("Search index optimised.")
         finally:
