@@ -408,7 +408,11 @@ async def status_page(datasette, request):
         source["errors"] = json.loads(source["errors"] or "[]")
         source["label"] = SOURCE_LABELS.get(source["source"], source["source"])
         sources.append(source)
-    context = {"sources": sources, "all_ok": all(s["status"] == "ok" for s in sources)}
+    context = {
+        "sources": sources,
+        "all_ok": all(source["status"] == "ok" for source in sources),
+        "unfinished": [s["label"] for s in sources if s["status"] == "running"],
+    }
     return Response.html(await datasette.render_template("status.html", context, request=request))
 
 
