@@ -19,7 +19,14 @@ from datetime import date
 
 from bench.common import PYTHON, ROOT, Figure, Scale, data_dir, percentile, run_measured
 from bench.generate import build_database
-from timeline_site.pages import EVENT_COLUMNS, Filters, campaign_clause
+from timeline_site.pages import (
+    EVENT_ROWS_SQL,
+    PAST_ORDER,
+    TIMELINE_SPAN_SQL,
+    UPCOMING_ORDER,
+    Filters,
+    event_ids_sql,
+)
 
 #: What readers search for: campaign words and phrases (Datasette's escape_fts makes a
 #: phrase an AND of its words), plus one frequent real word.
@@ -80,26 +87,26 @@ def page_statements() -> dict[str, tuple[str, dict]]:
     search_sql = metadata["databases"]["timeline"]["queries"]["search"]["sql"]
     today = date.today().isoformat()
     params = {"campaign": CAMPAIGN, "today": today, "limit": 101}
-    clauses = " and ".join([campaign_clause(), "date <= :today"])
+    searched, search_params = Filters(q="nationality").where()
     statements = {
         "search canned query": (
             search_sql.replace("escape_fts(:q)", ":q"),
             {"q": fts_query("nationality")},
         ),
-        "campaign/embed past events": (
-            f"select {EVENT_COLUMNS} from timeline where {clauses}"
-            " order by date desc, event_id limit :limit",
+        "campaign/embed past event ids": (
+            event_ids_sql(["events.date <= :today"], PAST_ORDER),
             params,
         ),
-        "campaign upcoming events": (
-            f"select {EVENT_COLUMNS} from timeline where {campaign_clause()} and date > :today"
-            " order by date, event_id limit :limit",
+        "campaign page, searched, event ids": (
+            event_ids_sql([*searched, "events.date <= :today"], PAST_ORDER),
+            {**params, **search_params},
+        ),
+        "campaign upcoming event ids": (
+            event_ids_sql(["events.date > :today"], UPCOMING_ORDER, few_by_date=True),
             params,
         ),
-        "campaign filter choices": (
-            f"select distinct year from timeline where {campaign_clause()} order by year desc",
-            params,
-        ),
+        "timeline rows of chosen events": (EVENT_ROWS_SQL, {"ids": '["x", "y"]'}),
+        "filter menu years": (TIMELINE_SPAN_SQL, {}),
     }
     assert Filters().where() == ([], {})
     return statements
