@@ -21,10 +21,8 @@ import pytest
 from pipelines.schema import open_database
 from pipelines.storage import TimelineStore
 from pipelines.tagging import load_rules
-from tests.end_to_end.conftest import serve_legislation, serve_si_tracker
-from tests.end_to_end.test_parliament_end_to_end import serve_hansard, serve_nothing_else
-from tests.support.crawl import ROOT, run_scrapy
-from tests.support.fixture_server import FixtureServer
+from tests.end_to_end.conftest import crawl_instruments
+from tests.support.crawl import ROOT
 from timeline_spiders.items import Document, Event, Tag
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -65,21 +63,8 @@ def wait_for(url: str, timeout: float = 20) -> None:
 
 def build_database(path: Path) -> None:
     """A timeline as the nightly job leaves it, plus a hostile title a source might send."""
-    server = serve_si_tracker(serve_legislation(FixtureServer().start()))
-    serve_nothing_else(serve_hansard(server))
-    sources = ("legislation", "si_tracker", "hansard")
-    options = [option for source in sources for option in ("--source", source)]
-    try:
-        result = run_scrapy(
-            "nightly",
-            *options,
-            db=path,
-            base_url=server.base_url,
-            settings={"BACKFILL_FROM": "2016-01-01"},
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-    finally:
-        server.stop()
+    result = crawl_instruments(path)
+    assert result.returncode == 0, result.stdout + result.stderr
     db = open_database(path)
     store = TimelineStore(db)
     store.sync_campaigns(load_rules(ROOT / "data" / "campaigns.yml"))

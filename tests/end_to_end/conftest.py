@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
+from tests.support.crawl import CrawlResult, run_scrapy
 from tests.support.fixture_server import FixtureServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +65,41 @@ def serve_si_tracker(server: FixtureServer) -> FixtureServer:
     return server
 
 
+INSTRUMENT_SOURCES = ("legislation", "si_tracker", "hansard")
+
+
+def crawl_instruments(db: Path) -> CrawlResult:
+    """One nightly job over the sources an instrument's page draws on (legislation.gov.uk
+    with its changes feeds, the SI tracker, Hansard), against a local server."""
+    # Imported here because that module imports this one.
+    from tests.end_to_end.test_parliament_end_to_end import serve_hansard, serve_nothing_else
+
+    server = serve_si_tracker(serve_legislation(FixtureServer().start()))
+    serve_nothing_else(serve_hansard(server))
+    options = [option for source in INSTRUMENT_SOURCES for option in ("--source", source)]
+    try:
+        return run_scrapy(
+            "nightly",
+            *options,
+            db=db,
+            base_url=server.base_url,
+            settings={"BACKFILL_FROM": "2016-01-01"},
+        )
+    finally:
+        server.stop()
+
+
+async def _get(db: Path, path: str):
+    datasette = datasette_for(db)
+    await datasette.invoke_startup()
+    return await datasette.client.get(path)
+
+
+def get_page(db: Path, path: str):
+    """GET any page of the site for the database through Datasette's test client."""
+    return asyncio.run(_get(db, path))
+
+
 @pytest.fixture
 def fixture_server():
     server = FixtureServer().start()
@@ -82,12 +118,6 @@ def datasette_for(db: Path) -> Datasette:
 
 def query_json(db: Path, path: str) -> list[dict]:
     """GET a Datasette JSON URL for the database and return its rows as dicts."""
-
-    async def fetch():
-        datasette = datasette_for(db)
-        await datasette.invoke_startup()
-        response = await datasette.client.get(path)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    return asyncio.run(fetch())
+    response = get_page(db, path)
+    assert response.status_code == 200, response.text
+    return response.json()

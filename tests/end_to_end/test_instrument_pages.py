@@ -7,37 +7,17 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.end_to_end.conftest import (
-    datasette_for,
+    INSTRUMENT_SOURCES,
+    crawl_instruments,
+    get_page,
     query_json,
-    serve_legislation,
-    serve_si_tracker,
 )
-from tests.end_to_end.test_parliament_end_to_end import serve_hansard, serve_nothing_else
-from tests.support.crawl import run_scrapy
-from tests.support.fixture_server import FixtureServer
-
-SOURCES = ("legislation", "si_tracker", "hansard")
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    server = FixtureServer().start()
-    serve_legislation(server)
-    serve_si_tracker(server)
-    serve_nothing_else(serve_hansard(server))
     db = tmp_path_factory.mktemp("instruments") / "timeline.db"
-    options = [option for source in SOURCES for option in ("--source", source)]
-    try:
-        result = run_scrapy(
-            "nightly",
-            *options,
-            db=db,
-            base_url=server.base_url,
-            settings={"BACKFILL_FROM": "2016-01-01"},
-        )
-        yield db, result
-    finally:
-        server.stop()
+    return db, crawl_instruments(db)
 
 
 class _Text(HTMLParser):
@@ -50,14 +30,7 @@ class _Text(HTMLParser):
 
 
 def page_text(db, path: str) -> str:
-    import asyncio
-
-    async def fetch():
-        datasette = datasette_for(db)
-        await datasette.invoke_startup()
-        return await datasette.client.get(path)
-
-    response = asyncio.run(fetch())
+    response = get_page(db, path)
     assert response.status_code == 200, response.text
     reader = _Text()
     reader.feed(response.text)
@@ -69,7 +42,7 @@ def test_every_source_succeeds(crawled):
     assert result.returncode == 0, result.stdout + result.stderr
     runs = query_json(db, "/timeline/runs.json?_shape=array")
     assert {(run["source"], run["status"]) for run in runs} == {
-        (source, "ok") for source in SOURCES
+        (source, "ok") for source in INSTRUMENT_SOURCES
     }
 
 
@@ -136,12 +109,5 @@ def test_an_instrument_page_has_its_dates_campaign_and_links(crawled):
 
 
 def test_an_instrument_nothing_mentions_is_a_404(crawled):
-    import asyncio
-
     db, _ = crawled
-
-    async def fetch():
-        datasette = datasette_for(db)
-        return await datasette.client.get("/si/uksi/1999/1")
-
-    assert asyncio.run(fetch()).status_code == 404
+    assert get_page(db, "/si/uksi/1999/1").status_code == 404

@@ -145,10 +145,10 @@ def test_feed_url_for_each_direction():
         changes_feed_url("amended", "uksi/2016/808")
 
 
-@pytest.mark.parametrize("name", ["challenge.html", "truncated.xml"])
-def test_challenge_page_and_truncated_feed_are_malformed(name):
+@pytest.mark.parametrize("path", ["../legislation/challenge.html", "truncated.xml"])
+def test_challenge_page_and_truncated_feed_are_malformed(path):
     with pytest.raises(MalformedResponse):
-        parse_changes_feed(fixture(name))
+        parse_changes_feed(fixture(path))
 
 
 def test_a_legislation_listing_is_not_a_changes_feed():
