@@ -42,6 +42,21 @@ def rebase(url: str, from_base: str, to_base: str) -> str:
     return urlunsplit((target.scheme, target.netloc, parts.path, parts.query, parts.fragment))
 
 
+def read_stored(db_path: str, sql: str, params: Iterable = ()) -> list[tuple]:
+    """Rows from the timeline database, or none before it exists (a first run).
+
+    Spiders read what earlier runs stored to decide what to fetch; they never write
+    (storage is the pipelines' job), so each read opens and closes its own connection.
+    """
+    if not Path(db_path).exists():
+        return []
+    db = open_database(db_path)
+    try:
+        return db.execute(sql, list(params)).fetchall()
+    finally:
+        db.conn.close()
+
+
 def last_success_minus_overlap(db_path: str, source: str, overlap_days: int) -> date | None:
     """The day a nightly search can start from: the last successful run, less an overlap.
 
@@ -49,18 +64,12 @@ def last_success_minus_overlap(db_path: str, source: str, overlap_days: int) -> 
     parts are revised for days after a sitting). With no successful run yet, None: search
     everything.
     """
-    if not Path(db_path).exists():
+    rows = read_stored(
+        db_path, "select max(started_at) from runs where source = ? and status = 'ok'", [source]
+    )
+    if not rows or not rows[0][0]:
         return None
-    db = open_database(db_path)
-    try:
-        row = db.execute(
-            "select max(started_at) from runs where source = ? and status = 'ok'", [source]
-        ).fetchone()
-    finally:
-        db.conn.close()
-    if not row or not row[0]:
-        return None
-    return datetime.fromisoformat(row[0]).date() - timedelta(days=overlap_days)
+    return datetime.fromisoformat(rows[0][0]).date() - timedelta(days=overlap_days)
 
 
 class TimelineSpider(scrapy.Spider):
@@ -107,30 +116,20 @@ class TimelineSpider(scrapy.Spider):
     #: Search only for what appeared on or after this day (None: search everything).
     search_since: date | None
 
+    def read_stored(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        """Rows from the timeline database (none on a first run)."""
+        return read_stored(self.crawler.settings.get("TIMELINE_DB"), sql, params)
+
     def stored_ids(self) -> set[str]:
         """Ids of this source's items already in the database (read once, at the start)."""
-        path = self.crawler.settings.get("TIMELINE_DB")
-        if not Path(path).exists():
-            return set()
-        db = open_database(path)
-        try:
-            rows = db.execute("select id from items where source = ?", [self.source])
-            return {item_id for (item_id,) in rows}
-        finally:
-            db.conn.close()
+        rows = self.read_stored("select id from items where source = ?", [self.source])
+        return {item_id for (item_id,) in rows}
 
     def feeds_read_since(self, days: int) -> set[str]:
         """Public URLs of feeds stored in the last `days` days (see the feeds table)."""
-        path = self.crawler.settings.get("TIMELINE_DB")
-        if not Path(path).exists():
-            return set()
         since = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
-        db = open_database(path)
-        try:
-            rows = db.execute("select url from feeds where fetched_at >= ?", [since])
-            return {url for (url,) in rows}
-        finally:
-            db.conn.close()
+        rows = self.read_stored("select url from feeds where fetched_at >= ?", [since])
+        return {url for (url,) in rows}
 
     # --- URLs ---------------------------------------------------------------------------
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from functools import partial
-from pathlib import Path
 
 from scrapy.http import Request, Response
 
-from pipelines.schema import open_database
 from timeline_spiders.base import TimelineSpider
 from timeline_spiders.items import Document
 from timeline_spiders.parsers.si_api import (
@@ -53,18 +51,11 @@ class SITrackerSpider(TimelineSpider):
 
     def instruments_to_follow(self) -> list[tuple[str, str]]:
         """(legislation id, title) of stored UK SIs the tracker may know about."""
-        path = self.crawler.settings.get("TIMELINE_DB")
-        if not Path(path).exists():
-            return []
         concluded = set() if self.search_since is None else self.concluded()
-        db = open_database(path)
-        try:
-            rows = db.execute(
-                "select id, title from items where source = 'legislation'"
-                " and id like 'legislation:uksi/%' and gone_at is null order by id"
-            ).fetchall()
-        finally:
-            db.conn.close()
+        rows = self.read_stored(
+            "select id, title from items where source = 'legislation'"
+            " and id like 'legislation:uksi/%' and gone_at is null order by id"
+        )
         instruments = []
         for item_id, title in rows:
             legislation_id = item_id.removeprefix("legislation:")
@@ -76,16 +67,12 @@ class SITrackerSpider(TimelineSpider):
 
     def concluded(self) -> set[str]:
         """Instruments whose stored tracker item has a 'procedure concluded' event."""
-        db = open_database(self.crawler.settings.get("TIMELINE_DB"))
-        try:
-            rows = db.execute(
-                "select json_extract(items.metadata, '$.legislation_id') from items"
-                " join events on events.item_id = items.id"
-                " where items.source = 'si_tracker' and events.kind = 'si_procedure_concluded'"
-            )
-            return {legislation_id for (legislation_id,) in rows}
-        finally:
-            db.conn.close()
+        rows = self.read_stored(
+            "select json_extract(items.metadata, '$.legislation_id') from items"
+            " join events on events.item_id = items.id"
+            " where items.source = 'si_tracker' and events.kind = 'si_procedure_concluded'"
+        )
+        return {legislation_id for (legislation_id,) in rows}
 
     def search(self, legislation_id: str, title: str, skip: int) -> Request:
         return self.request(
