@@ -86,6 +86,10 @@ RETRY_TIMES = 3
 # Default adds no 429 backoff: RespectfulRetryMiddleware waits out Retry-After on 429/503
 # and backs off exponentially otherwise.
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: A source whose host cannot be reached this many times in a row (each request already
+#: retried) stops trying for the run and is reported unreachable, so an offline
+#: `make run` reports in about a minute instead of working through every search.
+UNREACHABLE_AFTER = int(os.environ.get("UNREACHABLE_AFTER", "3"))
 #: First backoff in seconds; doubles on each retry of the same request.
 RETRY_BACKOFF_BASE = float(os.environ.get("RETRY_BACKOFF_BASE", "2"))
 #: Longest wait we accept from a Retry-After header or the backoff, in seconds.

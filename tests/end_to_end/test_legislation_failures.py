@@ -69,6 +69,17 @@ def test_an_unreachable_source_is_named_and_the_job_fails(tmp_path):
     assert "1 of 1 sources failed: legislation" in result.stdout
 
 
+def test_a_source_that_cannot_be_reached_stops_trying_and_says_so(tmp_path):
+    db = tmp_path / "timeline.db"
+    # The GOV.UK spider starts with 3 tracked documents and one search per phrase: far
+    # more requests than it takes to see that nothing answers.
+    result = run_scrapy("nightly", "--source", "govuk", db=db, base_url="http://127.0.0.1:9")
+    assert result.returncode == 1
+    assert "unreachable: 3 connection failures in a row" in result.stdout
+    assert result.stdout.count("unreachable: ") == 1
+    assert "crawl ended early (unreachable)" in result.stdout
+
+
 def test_429_with_retry_after_is_waited_out_then_succeeds(fixture_server, tmp_path):
     serve_legislation(fixture_server)
     path = "/uksi/2016/808/made/data.xml"
