@@ -229,7 +229,6 @@ def write_debates(folder: Path, count: int, per_debate: int) -> list[str]:
 
 # --- legislation.gov.uk ------------------------------------------------------------------
 
-LEGISLATION_TITLE_SEARCH = "pupil information"
 FEED_PAGE_SIZE = 20
 
 

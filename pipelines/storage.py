@@ -116,13 +116,9 @@ class TimelineStore:
         )
         return cursor.rowcount == 1
 
-    def save_amendments(self, listed: AmendmentList, seen_at: str | None = None) -> int:
-        """Store the links a changes feed lists (never removed) and when the feed was read;
-        return how many links were new."""
-        with self.db.conn:
-            return self.write_amendments(listed, seen_at)
-
     def write_amendments(self, listed: AmendmentList, seen_at: str | None = None) -> int:
+        """Store the links a changes feed lists (never removed) and when the feed was read,
+        inside the caller's transaction; return how many links were new."""
         seen_at = seen_at or utc_now()
         new = 0
         for amendment in listed.amendments:

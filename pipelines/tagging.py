@@ -318,14 +318,6 @@ def _near(positions: list[int], low: int, high: int) -> bool:
     return index < len(positions) and positions[index] <= high
 
 
-def _first_hit(text: _Text, phrases: Iterable[Phrase]) -> tuple[Phrase, list[int]] | None:
-    for phrase in phrases:
-        found = text.find(phrase)
-        if found:
-            return phrase, found
-    return None
-
-
 def match_campaign(campaign: Campaign, text: _Text, cites: Iterable[str]) -> Tag | None:
     """The first rule of `campaign` that matches, as a Tag, or None."""
     cited = set(cites)
