@@ -9,7 +9,13 @@ small is what lets a new source be added as a spider alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+#: When a document a spider found is stored: always; only when its text has one of the
+#: campaigns' search phrases word for word (an API whose search matches any word of a
+#: phrase); or only when a campaign rule tags it (a bill's amendments: thousands, of
+#: which a handful are about pupil data). The relevance pipeline applies it after tagging.
+KeepIf = Literal["always", "mentions_search_phrase", "tagged"]
 
 EVENT_KINDS = (
     "debate",
@@ -89,7 +95,8 @@ class Document:
     changes and the source reported no new event for the change, storage adds a
     `silent_change_kind` event (for example `guidance_updated`) saying so.
     The pipelines fill `cites` (legislation id -> the text that cited it) and `campaigns`;
-    spiders leave them empty.
+    spiders leave them empty. `keep_if` says whether the document is stored whatever it
+    says (the default) or only when it is relevant (see `KeepIf`).
     """
 
     id: str
@@ -104,6 +111,7 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
     silent_change_kind: str = ""
+    keep_if: KeepIf = "always"
     cites: dict[str, str] = field(default_factory=dict)
     campaigns: list[Tag] = field(default_factory=list)
 
