@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= data/timeline.db
 PORT ?= 8001
 
-.PHONY: setup run nightly serve retag curate evaluate-tags test format bench
+.PHONY: setup run nightly serve retag curate evaluate-tags test format bench docs
 
 ## setup: create .venv and install the pinned dependencies
 setup: $(VENV)/.installed
@@ -46,12 +46,17 @@ evaluate-tags: setup
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 ## bench: performance figures against same-run baselines (SCALE=quick|full); see bench/README.md
 SCALE ?= quick
 bench: setup
 	$(BIN)/python -m bench.run $(SCALE)
+
+## docs: write the README's table of sources from timeline_spiders/sources.py
+docs: setup
+	$(BIN)/python -m timeline_spiders.sources --write-readme README.md
 
 ## format: apply the formatter
 format: setup

@@ -33,7 +33,7 @@ class DebateBenchSpider(scrapy.Spider):
             yield scrapy.Request(f"{self.base}/debates/debate/{ext_id}.json", self.parse)
 
     def parse(self, response):
-        yield parse_debate(response.body)
+        yield from parse_debate(response.body)
 
 
 def main() -> None:

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipelines.schema import open_database
+from pipelines.database import open_database
+from pipelines.schema import migrate
 from timeline_spiders.items import Contribution, Document, Event
-from timeline_spiders.parsers.hansard import SUMMARY_SNIPPET_CHARS, debate_url
+from timeline_spiders.parsers.hansard import SUMMARY_CHARS, debate_url, parse_attribution
+from timeline_spiders.parsers.reading import snippet
 
 SYLLABLES = [
     "ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu", "na", "pe", "qui", "ro",
@@ -164,33 +166,29 @@ def debate_document(debate: Debate) -> Document:
     smoke test checks it equals what the real parser makes.
     """
     url = debate_url(debate.house, debate.day, debate.ext_id, debate.title)
+    speakers = {s.member_id: parse_attribution(s.attributed, s.member_id) for s in debate.speeches}
     contributions = [
         Contribution(
             external_id=s.external_id,
             order=order,
             text=s.text,
             member_id=s.member_id,
-            member_name=s.attributed,
+            member_name=speakers[s.member_id].name,
             column="",
             url=f"{url}#contribution-{s.external_id}",
+            party=speakers[s.member_id].party,
         )
         for order, s in enumerate(debate.speeches, start=1)
     ]
-    speakers, seen = [], set()
-    for c in contributions:
-        if c.member_id not in seen:
-            seen.add(c.member_id)
-            speakers.append({"member_id": c.member_id, "name": c.member_name})
-    lead = contributions[0].text
-    if len(lead) > SUMMARY_SNIPPET_CHARS:
-        lead = lead[:SUMMARY_SNIPPET_CHARS].rsplit(" ", 1)[0] + "\u2026"
+    lead = contributions[0]
     return Document(
         id=f"hansard:{debate.ext_id}",
         source="hansard",
         doc_type="debate",
         title=debate.title,
         url=url,
-        summary=f"{debate.house}, {debate.location}: {lead}",
+        summary=f"{debate.house}, {debate.location}. {lead.member_name}: "
+        f"{snippet(lead.text, SUMMARY_CHARS)}",
         body="\n\n".join(f"{s.attributed}: {s.text}" for s in debate.speeches),
         events=[Event(kind="debate", date=debate.day)],
         contributions=contributions,
@@ -200,10 +198,9 @@ def debate_document(debate: Debate) -> Document:
             "ext_id": debate.ext_id,
             "hrs_tag": "hs_8Question",
             "section_title": debate.title,
-            "parent_title": "",
-            "child_sections": [],
-            "speakers": speakers,
-            "matched_contributions": [],
+            "heading": "",
+            "speakers": [vars(speaker) for speaker in speakers.values()],
+            "lead_contribution": lead.external_id,
         },
     )
 
@@ -330,9 +327,11 @@ def build_database(path: Path, events: int, contributions: int, seed: int = 8) -
     if path.exists():
         return path
     partial = path.with_name(path.name + ".partial")
+    partial.parent.mkdir(parents=True, exist_ok=True)
     for leftover in partial.parent.glob(partial.name + "*"):
         leftover.unlink()
-    db = open_database(partial)
+    db = open_database(partial, create=True)
+    migrate(db)
     db.conn.close()
     conn = sqlite3.connect(partial)
     conn.execute("pragma journal_mode = off")

@@ -21,13 +21,19 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any, cast
+
+from scrapy.statscollectors import StatsCollector
 
 from bench.common import ROOT, Figure, Scale
 from bench.generate import debate_document, debates
 from pipelines.citations import CitationPipeline
+from pipelines.database import open_database
 from pipelines.dates import DatePipeline
-from pipelines.schema import open_database
-from pipelines.storage import StoragePipeline, content_hash, event_id
+from pipelines.schema import migrate
+from pipelines.storage import content_hash
+from pipelines.storage.pipeline import StoragePipeline
+from pipelines.storage.store import event_ids
 from pipelines.tagging import TaggingPipeline
 from timeline_spiders.items import Document
 
@@ -46,8 +52,8 @@ class Stats:
 def run_pipelines(documents: list[Document], db_path: Path) -> Counter[str]:
     """Every document through the real pipelines, as the crawler runs them."""
     stats = Stats()
-    stages = [DatePipeline(), CitationPipeline(), TaggingPipeline(RULES)]
-    storage = StoragePipeline(str(db_path), RULES, stats)
+    stages: list[Any] = [DatePipeline(), CitationPipeline(), TaggingPipeline(RULES)]
+    storage = StoragePipeline(str(db_path), RULES, cast(StatsCollector, stats), report_error=_fail)
     storage.open_spider()
     try:
         for document in documents:
@@ -59,6 +65,10 @@ def run_pipelines(documents: list[Document], db_path: Path) -> Counter[str]:
     return stats.values
 
 
+def _fail(url: str, reason: str) -> None:
+    raise AssertionError(f"{url}: {reason}")
+
+
 def rows_of(documents: list[Document], seen_at: str) -> dict[str, list[tuple]]:
     """The rows storage writes for each document (items, events, contributions)."""
     rows: dict[str, list[tuple]] = {"items": [], "events": [], "contributions": []}
@@ -67,9 +77,9 @@ def rows_of(documents: list[Document], seen_at: str) -> dict[str, list[tuple]]:
             (d.id, d.source, d.doc_type, d.title, d.summary, d.body, d.url,
              json.dumps(d.metadata, sort_keys=True), content_hash(d), seen_at, seen_at, seen_at)
         )  # fmt: skip
-        for e in d.events:
+        for event_id, e in event_ids(d):
             rows["events"].append(
-                (event_id(d.id, e), d.id, e.kind, e.date, e.title, e.summary, e.url, seen_at)
+                (event_id, d.id, e.kind, e.date, e.title, e.summary, e.url, seen_at)
             )
         for c in d.contributions:
             rows["contributions"].append(
@@ -80,7 +90,7 @@ def rows_of(documents: list[Document], seen_at: str) -> dict[str, list[tuple]]:
 
 
 def executemany_rows(rows: dict[str, list[tuple]], db_path: Path) -> None:
-    open_database(db_path).conn.close()
+    _new_database(db_path)
     conn = sqlite3.connect(db_path)
     with conn:
         conn.executemany(
@@ -99,6 +109,12 @@ def executemany_rows(rows: dict[str, list[tuple]], db_path: Path) -> None:
             rows["contributions"],
         )
     conn.close()
+
+
+def _new_database(path: Path) -> None:
+    db = open_database(path, create=True)
+    migrate(db)
+    db.conn.close()
 
 
 def measure(scale: Scale) -> list[Figure]:

@@ -19,13 +19,13 @@ from datetime import date
 
 from bench.common import PYTHON, ROOT, Figure, Scale, data_dir, percentile, run_measured
 from bench.generate import build_database
-from timeline_site.pages import (
+from timeline_site.campaign_pages import Filters
+from timeline_site.queries import (
     EVENT_ROWS_SQL,
-    PAST_ORDER,
     TIMELINE_SPAN_SQL,
-    UPCOMING_ORDER,
-    Filters,
     event_ids_sql,
+    past_query,
+    upcoming_query,
 )
 
 #: What readers search for: campaign words and phrases (Datasette's escape_fts makes a
@@ -81,30 +81,23 @@ def raw_fts_latencies(path, samples: int) -> list[float]:
     return times
 
 
-def page_statements() -> dict[str, tuple[str, dict]]:
+def page_statements() -> dict[str, tuple[str, dict[str, object]]]:
     """The SQL the search query and the pages run, with typical parameters."""
     metadata = json.loads((ROOT / "datasette_metadata.json").read_text())
     search_sql = metadata["databases"]["timeline"]["queries"]["search"]["sql"]
     today = date.today().isoformat()
     params = {"campaign": CAMPAIGN, "today": today, "limit": 101}
-    searched, search_params = Filters(q="nationality").where()
-    statements = {
+    statements: dict[str, tuple[str, dict[str, object]]] = {
         "search canned query": (
             search_sql.replace("escape_fts(:q)", ":q"),
             {"q": fts_query("nationality")},
         ),
-        "campaign/embed past event ids": (
-            event_ids_sql(["events.date <= :today"], PAST_ORDER),
-            params,
-        ),
+        "campaign/embed past event ids": (event_ids_sql(past_query([], {}, "", 101)), params),
         "campaign page, searched, event ids": (
-            event_ids_sql([*searched, "events.date <= :today"], PAST_ORDER),
-            {**params, **search_params},
+            event_ids_sql(past_query([], {}, "nationality", 101)),
+            {**params, "q": fts_query("nationality")},
         ),
-        "campaign upcoming event ids": (
-            event_ids_sql(["events.date > :today"], UPCOMING_ORDER, few_by_date=True),
-            params,
-        ),
+        "campaign upcoming event ids": (event_ids_sql(upcoming_query()), params),
         "timeline rows of chosen events": (EVENT_ROWS_SQL, {"ids": '["x", "y"]'}),
         "filter menu years": (TIMELINE_SPAN_SQL, {}),
     }

@@ -15,29 +15,13 @@ import sys
 import time
 from urllib.parse import urlencode
 
-from datasette.app import Datasette
-
-from bench.common import ROOT, peak_rss_mb_self
+from bench.common import peak_rss_mb_self
 from bench.search import PAGES, QUERIES
-
-
-def datasette_for(path: str) -> Datasette:
-    metadata = json.loads((ROOT / "datasette_metadata.json").read_text())
-    return Datasette(
-        [path],
-        metadata=metadata,
-        template_dir=str(ROOT / "templates"),
-        settings={
-            "sql_time_limit_ms": 1500,
-            "facet_time_limit_ms": 500,
-            "allow_download": False,
-            "default_cache_ttl": 300,
-        },
-    )
+from timeline_site.config import build_datasette
 
 
 async def run(path: str, samples: int) -> dict:
-    datasette = datasette_for(path)
+    datasette = build_datasette(path)
     await datasette.invoke_startup()
     idle = peak_rss_mb_self()
     requests = {

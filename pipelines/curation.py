@@ -21,8 +21,9 @@ from pipelines.citations import cited_by
 from pipelines.dates import UnreadableDate, normalise_date
 from pipelines.storage import TimelineStore, utc_now
 from pipelines.tagging import CampaignRules
-from pipelines.text import document_text
 from timeline_spiders.items import Document, Event, Tag
+from timeline_spiders.sources import SOURCES
+from timeline_spiders.text import document_text
 
 CAMPAIGN_SOURCE = "campaign"
 EVENTS_FILE = "campaign_events.csv"
@@ -31,6 +32,7 @@ NOTES_FILE = "notes.csv"
 LISTED_RULE = f"listed in data/{EVENTS_FILE}"
 
 _SLUG_WORDS = re.compile(r"[a-z0-9]+")
+SOURCE_NAMES = frozenset(source.name for source in SOURCES)
 
 
 class CurationError(ValueError):
@@ -45,10 +47,15 @@ class CurationError(ValueError):
 
 @dataclass
 class CurationReport:
-    """What loading the staff files did, for the command's output."""
+    """What loading the staff files did, for the command's output.
+
+    `pending` lists rows about items not stored yet (a note on an instrument the first
+    crawl has not reached): they are no mistake, and load on the run that stores them.
+    """
 
     loaded: dict[str, int] = field(default_factory=dict)
     refused: list[CurationError] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -56,6 +63,7 @@ class CurationReport:
 
     def __str__(self) -> str:
         lines = [f"Loaded {count} rows from {name}." for name, count in self.loaded.items()]
+        lines += [f"Waiting for an item not stored yet: {row}" for row in self.pending]
         lines += [str(error) for error in self.refused]
         return "\n".join(lines)
 
@@ -142,47 +150,51 @@ def read_campaign_events(path: Path, rules: CampaignRules) -> list[Document]:
     checker = _Checker(path, ("date", "title", "summary", "url", "campaigns"), ("date", "title"))
     documents: dict[str, tuple[int, Document]] = {}
     for row in checker.rows():
-        values = row.values
-        try:
-            date = normalise_date(values["date"])
-        except UnreadableDate as error:
-            checker.problem(row.line, f"bad date: {error}")
+        document = _campaign_event(checker, row, rules)
+        if document is None:
             continue
-        if values["url"] and not values["url"].startswith(("https://", "http://")):
-            checker.problem(row.line, "url must start with https:// or http://")
-            continue
-        slugs = _split_slugs(values["campaigns"])
-        if not slugs:
-            checker.problem(row.line, "name at least one campaign")
-            continue
-        if not _check_slugs(checker, row, slugs, rules):
-            continue
-        item_id = campaign_event_id(date, values["title"])
-        if item_id in documents:
-            first = documents[item_id][0]
+        if document.id in documents:
+            first = documents[document.id][0]
             checker.problem(row.line, f"same date and title as line {first}")
             continue
-        text = document_text(values["title"], values["summary"], "")
-        documents[item_id] = (
-            row.line,
-            Document(
-                id=item_id,
-                source=CAMPAIGN_SOURCE,
-                doc_type="campaign_event",
-                title=values["title"],
-                summary=values["summary"],
-                url=values["url"],
-                events=[Event("campaign_event", date)],
-                cites=cited_by(item_id, text),
-                campaigns=[Tag(slug, LISTED_RULE) for slug in slugs],
-            ),
-        )
+        documents[document.id] = (row.line, document)
     checker.refuse_if_any()
     return [document for _, document in documents.values()]
 
 
+def _campaign_event(checker: _Checker, row: _Row, rules: CampaignRules) -> Document | None:
+    """One row as a Document, or None having noted what is wrong with it."""
+    values = row.values
+    try:
+        date = normalise_date(values["date"])
+    except UnreadableDate as error:
+        checker.problem(row.line, f"bad date: {error}")
+        return None
+    if values["url"] and not values["url"].startswith(("https://", "http://")):
+        checker.problem(row.line, "url must start with https:// or http://")
+        return None
+    slugs = _split_slugs(values["campaigns"])
+    if not slugs:
+        checker.problem(row.line, "name at least one campaign")
+        return None
+    if not _check_slugs(checker, row, slugs, rules):
+        return None
+    item_id = campaign_event_id(date, values["title"])
+    return Document(
+        id=item_id,
+        source=CAMPAIGN_SOURCE,
+        doc_type="campaign_event",
+        title=values["title"],
+        summary=values["summary"],
+        url=values["url"],
+        events=[Event("campaign_event", date)],
+        cites=cited_by(item_id, document_text(values["title"], values["summary"], "")),
+        campaigns=[Tag(slug, LISTED_RULE) for slug in slugs],
+    )
+
+
 def read_tag_overrides(
-    path: Path, rules: CampaignRules, item_exists: Callable[[str], bool]
+    path: Path, rules: CampaignRules, item_exists: Callable[[str], bool], pending: list[str]
 ) -> list[dict[str, str]]:
     checker = _Checker(
         path, ("item_id", "campaign", "action", "reason"), ("item_id", "campaign", "action")
@@ -197,8 +209,7 @@ def read_tag_overrides(
             continue
         if not _check_slugs(checker, row, [values["campaign"]], rules):
             continue
-        if not item_exists(values["item_id"]):
-            checker.problem(row.line, f"unknown item id {values['item_id']!r}")
+        if not _known_item(checker, row, values["item_id"], item_exists, pending):
             continue
         key = (values["item_id"], values["campaign"])
         if key in overrides:
@@ -212,14 +223,15 @@ def read_tag_overrides(
     return rows
 
 
-def read_notes(path: Path, item_exists: Callable[[str], bool]) -> list[dict[str, str]]:
+def read_notes(
+    path: Path, item_exists: Callable[[str], bool], pending: list[str]
+) -> list[dict[str, str]]:
     checker = _Checker(path, ("item_id", "note", "author"), ("item_id", "note"))
     seen: dict[str, int] = {}
     rows = []
     for row in checker.rows():
         item_id = row.values["item_id"]
-        if not item_exists(item_id):
-            checker.problem(row.line, f"unknown item id {item_id!r}")
+        if not _known_item(checker, row, item_id, item_exists, pending):
             continue
         if item_id in seen:
             checker.problem(row.line, f"this item already has a note on line {seen[item_id]}")
@@ -228,6 +240,27 @@ def read_notes(path: Path, item_exists: Callable[[str], bool]) -> list[dict[str,
         rows.append(row.values)
     checker.refuse_if_any()
     return rows
+
+
+def _known_item(
+    checker: _Checker,
+    row: _Row,
+    item_id: str,
+    item_exists: Callable[[str], bool],
+    pending: list[str],
+) -> bool:
+    """Whether the row's item is stored. An id of a known source's form that is not
+    stored yet is pending (its row loads once a crawl stores it); anything else is a
+    mistake."""
+    if item_exists(item_id):
+        return True
+    source, _, key = item_id.partition(":")
+    if key and source in SOURCE_NAMES:
+        pending.append(f"{checker.path}:{row.line}: {item_id}")
+    else:
+        known = ", ".join(sorted(SOURCE_NAMES))
+        checker.problem(row.line, f"unknown item id {item_id!r} (ids start with a source: {known})")
+    return False
 
 
 # --- Applying the files --------------------------------------------------------------
@@ -242,21 +275,25 @@ def apply_curation(
     """
     data_dir = Path(data_dir)
     store = TimelineStore(db)
-    store.sync_campaigns(rules)
+    with db.atomic():
+        store.sync_campaigns(rules.campaign_rows())
     report = CurationReport()
-
-    def item_exists(item_id: str) -> bool:
-        return db.execute("select 1 from items where id = ?", [item_id]).fetchone() is not None
-
     steps: list[tuple[str, Callable[[Path], int]]] = [
         (EVENTS_FILE, lambda path: _load_events(store, read_campaign_events(path, rules))),
         (
             OVERRIDES_FILE,
             lambda path: _replace(
-                db, "tag_overrides", read_tag_overrides(path, rules, item_exists)
+                store,
+                "tag_overrides",
+                read_tag_overrides(path, rules, store.item_exists, report.pending),
             ),
         ),
-        (NOTES_FILE, lambda path: _replace(db, "notes", read_notes(path, item_exists))),
+        (
+            NOTES_FILE,
+            lambda path: _replace(
+                store, "notes", read_notes(path, store.item_exists, report.pending)
+            ),
+        ),
     ]
     for name, load in steps:
         path = data_dir / name
@@ -275,37 +312,17 @@ def _load_events(store: TimelineStore, documents: list[Document]) -> int:
     The file is the campaign's own record (kept in version control), so an event taken
     out of it is taken off the timeline too.
     """
-    db = store.db
     keep = {document.id for document in documents}
     seen_at = utc_now()
-    with db.conn:
+    with store.db.atomic():
         for document in documents:
             store.write(document, seen_at)
-        stale = [
-            item_id
-            for (item_id,) in db.execute("select id from items where source = ?", [CAMPAIGN_SOURCE])
-            if item_id not in keep
-        ]
-        for table in (
-            "events",
-            "item_campaigns",
-            "citations",
-            "versions",
-            "tag_overrides",
-            "notes",
-        ):
-            db.conn.executemany(f"delete from [{table}] where item_id = ?", [(i,) for i in stale])
-        db.conn.executemany("delete from items where id = ?", [(i,) for i in stale])
+        store.remove_items(store.item_ids_of_source(CAMPAIGN_SOURCE) - keep)
     return len(documents)
 
 
-def _replace(db: sqlite_utils.Database, table: str, rows: list[dict[str, str]]) -> int:
-    """Swap a table's rows for the file's, in one transaction (plain SQL: sqlite-utils'
-    insert_all would commit part-way)."""
-    with db.conn:
-        db.execute(f"delete from [{table}]")
-        for row in rows:
-            names = ", ".join(f"[{name}]" for name in row)
-            marks = ", ".join("?" for _ in row)
-            db.execute(f"insert into [{table}] ({names}) values ({marks})", list(row.values()))
+def _replace(store: TimelineStore, table: str, rows: list[dict[str, str]]) -> int:
+    """Swap a staff table's rows for the file's, in one transaction."""
+    with store.db.atomic():
+        store.replace_rows(table, rows)
     return len(rows)

@@ -14,7 +14,7 @@ import yaml
 
 from pipelines.citations import cited_by
 from pipelines.tagging import CampaignRules, tag_text
-from pipelines.text import document_text
+from timeline_spiders.text import document_text
 
 
 @dataclass

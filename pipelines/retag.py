@@ -3,9 +3,13 @@
 Run after the rules file changes (`scrapy retag`), and by the nightly job after
 crawling, so a rules change reaches items no source re-sent. The nightly job skips the
 work when neither the rules nor the tagging code changed since the last re-tag: items
-crawled in between were tagged with the same rules as they were stored, and at the
-scale of all of Hansard a re-tag takes hours. Only rows that differ are written, all in
-one transaction: a refused rules file or a crash re-tags nothing.
+crawled in between were tagged with the same rules as they were stored.
+
+Items are read and written a chunk at a time, each chunk in a short transaction of its
+own, so memory stays bounded and the site's readers (and the nightly job's writers)
+never wait long at any size. Only rows that differ are written. The rules' fingerprint
+is recorded after the last chunk, so a re-tag that is killed part-way is redone whole
+by the next run.
 """
 
 from __future__ import annotations
@@ -19,13 +23,16 @@ import sqlite_utils
 from pipelines.citations import cited_by
 from pipelines.curation import CAMPAIGN_SOURCE
 from pipelines.storage import TimelineStore
+from pipelines.storage.store import StoredText
 from pipelines.tagging import CampaignRules, tag_text
-from pipelines.text import document_text
+from timeline_spiders.text import document_text
 
 #: Change this when tagging or citation code changes what it finds, so the next nightly
 #: run re-tags everything even though the rules file is the same.
 TAGGING_VERSION = "2"
 STATE_KEY = "retagged_with"
+#: Items per chunk: a chunk of debates is a few megabytes of text and well under a second.
+CHUNK_SIZE = 500
 
 
 def rules_fingerprint(rules: CampaignRules) -> str:
@@ -50,48 +57,46 @@ class RetagReport:
 
 
 def retag_all(
-    db: sqlite_utils.Database, rules: CampaignRules, *, only_if_rules_changed: bool = False
+    db: sqlite_utils.Database,
+    rules: CampaignRules,
+    *,
+    only_if_rules_changed: bool = False,
+    chunk_size: int = CHUNK_SIZE,
 ) -> RetagReport:
-    fingerprint = rules_fingerprint(rules)
-    if only_if_rules_changed and _last_fingerprint(db) == fingerprint:
-        return RetagReport(skipped=True)
     store = TimelineStore(db)
+    fingerprint = rules_fingerprint(rules)
+    if only_if_rules_changed and store.state(STATE_KEY) == fingerprint:
+        return RetagReport(skipped=True)
     report = RetagReport()
-    stored_tags = _grouped(db, "select item_id, campaign, rule, terms from item_campaigns")
-    stored_cites = _grouped(db, "select item_id, legislation_id, matched_text from citations")
-    store.sync_campaigns(rules)
-    with db.conn:
-        for item_id, source, title, summary, body in db.execute(
-            "select id, source, title, summary, body from items"
-        ):
-            report.items += 1
-            text = document_text(title, summary, body)
-            cites = cited_by(item_id, text)
-            if set(cites.items()) != {(a, b) for a, b, *_ in stored_cites.get(item_id, [])}:
-                store.write_citations(item_id, cites)
-                report.citations_changed += 1
-            if source == CAMPAIGN_SOURCE:
-                continue  # staff chose these items' campaigns in data/campaign_events.csv
-            tags = tag_text(rules, text, cites)
-            as_rows = {(t.campaign, t.rule, json.dumps(list(t.terms))) for t in tags}
-            if as_rows != set(stored_tags.get(item_id, [])):
-                store.write_rule_tags(item_id, tags)
-                report.tags_changed += 1
-        db.execute(
-            "insert into state (key, value) values (?, ?)"
-            " on conflict (key) do update set value = excluded.value",
-            [STATE_KEY, fingerprint],
-        )
+    with db.atomic():
+        store.sync_campaigns(rules.campaign_rows())
+    after = 0
+    while chunk := store.texts_after(after, chunk_size):
+        with db.atomic():
+            _retag_chunk(store, rules, chunk, report)
+        after = chunk[-1].rowid
+    with db.atomic():
+        store.set_state(STATE_KEY, fingerprint)
     return report
 
 
-def _last_fingerprint(db: sqlite_utils.Database) -> str | None:
-    row = db.execute("select value from state where key = ?", [STATE_KEY]).fetchone()
-    return row[0] if row else None
-
-
-def _grouped(db: sqlite_utils.Database, sql: str) -> dict[str, list[tuple]]:
-    grouped: dict[str, list[tuple]] = {}
-    for item_id, *rest in db.execute(sql):
-        grouped.setdefault(item_id, []).append(tuple(rest))
-    return grouped
+def _retag_chunk(
+    store: TimelineStore, rules: CampaignRules, chunk: list[StoredText], report: RetagReport
+) -> None:
+    ids = [item.id for item in chunk]
+    stored_tags = store.rule_tags_of(ids)
+    stored_cites = store.citations_of(ids)
+    for item in chunk:
+        report.items += 1
+        text = document_text(item.title, item.summary, item.body)
+        cites = cited_by(item.id, text)
+        if set(cites.items()) != stored_cites.get(item.id, set()):
+            store.write_citations(item.id, cites)
+            report.citations_changed += 1
+        if item.source == CAMPAIGN_SOURCE:
+            continue  # staff chose these items' campaigns in data/campaign_events.csv
+        tags = tag_text(rules, text, cites)
+        as_rows = {(t.campaign, t.rule, json.dumps(list(t.terms))) for t in tags}
+        if as_rows != stored_tags.get(item.id, set()):
+            store.write_rule_tags(item.id, tags)
+            report.tags_changed += 1

@@ -1,15 +1,18 @@
 """The one database schema, created and migrated by code.
 
-Every table is declared here with its columns; `ensure_schema` creates what is missing
-and adds new columns to existing tables, so an old database is brought up to date by
-simply opening it. Nothing here ever drops a table or a column: published data is only
-ever added to. Views are recreated each time because they hold no data.
+Every table is declared here with its columns. `migrate` brings a database up to date:
+it creates what is missing and adds new columns, recreates the views, and records the
+schema's fingerprint, all in one transaction, and only when the fingerprint differs. A
+reader of the live site therefore sees the old schema or the new one, never a view
+half-recreated; and opening the database to read or write never touches the schema.
+Nothing here drops a table or a column: published data is only ever added to.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
+import hashlib
+import json
+from typing import Any
 
 import sqlite_utils
 
@@ -43,10 +46,11 @@ TABLES: dict[str, dict] = {
             "summary": str,
             "url": str,
             "first_seen": str,
+            "superseded_at": str,
         },
         "pk": "id",
         "foreign_keys": [("item_id", "items", "id")],
-        "indexes": [["date"], ["item_id"], ["kind", "date"]],
+        "indexes": [["date"], ["item_id"], ["kind", "date"], ["first_seen"]],
     },
     "contributions": {
         "columns": {
@@ -59,6 +63,9 @@ TABLES: dict[str, dict] = {
             "column_ref": str,
             "text": str,
             "url": str,
+            "role": str,
+            "party": str,
+            "constituency": str,
         },
         "pk": "id",
         "foreign_keys": [("item_id", "items", "id")],
@@ -108,8 +115,17 @@ TABLES: dict[str, dict] = {
             "affecting_title": str,
             "affected_title": str,
             "first_seen": str,
+            "affecting_provisions": str,
+            "in_force_dates": str,
+            "applied": int,
         },
-        "pk": ("affecting_id", "affected_id", "effect_type", "affected_provisions"),
+        "pk": (
+            "affecting_id",
+            "affected_id",
+            "effect_type",
+            "affected_provisions",
+            "affecting_provisions",
+        ),
         "indexes": [["affected_id"]],
     },
     "feeds": {
@@ -179,6 +195,7 @@ select
   (select note from notes where notes.item_id = events.item_id) as note,
   events.date > date('now') as upcoming
 from events join items on items.id = events.item_id
+where events.superseded_at is null
 """
 
 #: The campaign tags in force: the rules' tags, except where staff overrode them.
@@ -202,47 +219,71 @@ VIEWS = {"item_tags": ITEM_TAGS_VIEW, "timeline": TIMELINE_VIEW}
 FTS_COLUMNS = ["title", "summary", "body"]
 
 
-def open_database(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if need be) the timeline database, with its schema up to date.
-
-    WAL lets Datasette read while the nightly job writes, and means a killed writer
-    leaves the last committed state intact.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30)
-    db = sqlite_utils.Database(conn)
-    db.execute("pragma journal_mode = wal")
-    db.execute("pragma synchronous = normal")
-    db.execute("pragma foreign_keys = on")
-    ensure_schema(db)
-    return db
+def schema_fingerprint() -> int:
+    """A number that changes whenever the declared schema does (stored as the database's
+    `user_version`, so a reader can check it without a query on any table)."""
+    declared = json.dumps(
+        [TABLES, VIEWS, FTS_COLUMNS], sort_keys=True, default=lambda value: value.__name__
+    )
+    return int.from_bytes(hashlib.sha256(declared.encode()).digest()[:4], "big") >> 1
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create missing tables, columns, indexes, views and the search index."""
-    for name, spec in TABLES.items():
-        table = db[name]
-        if not table.exists():
-            table.create(
-                spec["columns"],
-                pk=spec["pk"],
-                foreign_keys=spec.get("foreign_keys"),
-                not_null=_not_null(spec["pk"]),
-            )
-        else:
-            existing = set(table.columns_dict)
-            for column, column_type in spec["columns"].items():
-                if column not in existing:
-                    table.add_column(column, column_type)
-        for index in spec["indexes"]:
-            table.create_index(index, if_not_exists=True)
-    if not db["items_fts"].exists():
-        db["items"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
-    for name in reversed(list(VIEWS)):
-        db.execute(f"drop view if exists [{name}]")
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql)
+def is_current(db: sqlite_utils.Database) -> bool:
+    return db.execute("pragma user_version").fetchone()[0] == schema_fingerprint()
+
+
+def migrate(db: sqlite_utils.Database) -> bool:
+    """Bring the schema up to date in one transaction; False if it already was."""
+    if is_current(db):
+        return False
+    with db.atomic():
+        for name, spec in TABLES.items():
+            _create_or_extend(db, name, spec)
+        if not db.table("items_fts").exists():
+            db.table("items").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
+        for name in reversed(list(VIEWS)):
+            db.execute(f"drop view if exists [{name}]")
+        for name, sql in VIEWS.items():
+            db.execute(f"create view [{name}] as {sql}")
+        db.execute(f"pragma user_version = {schema_fingerprint()}")
+    return True
+
+
+def _create_or_extend(db: sqlite_utils.Database, name: str, spec: dict[str, Any]) -> None:
+    table = db.table(name)
+    if not table.exists():
+        table.create(
+            spec["columns"],
+            pk=spec["pk"],
+            foreign_keys=spec.get("foreign_keys"),
+            not_null=_not_null(spec["pk"]),
+        )
+    else:
+        existing = set(table.columns_dict)
+        for column, column_type in spec["columns"].items():
+            if column not in existing:
+                table.add_column(column, column_type, not_null_default=_default(spec, column))
+        pk = [spec["pk"]] if isinstance(spec["pk"], str) else list(spec["pk"])
+        if table.pks != pk:
+            table.transform(pk=pk)  # a new primary key: the table is rebuilt, rows kept
+    for index in spec["indexes"]:
+        table.create_index(index, if_not_exists=True)
+
+
+def tables_of_items() -> list[str]:
+    """Tables whose rows belong to an item (a foreign key to `items`), children first:
+    what must go when an item is taken off the timeline."""
+    return [
+        name
+        for name, spec in TABLES.items()
+        if any(target == "items" for _, target, _ in spec.get("foreign_keys", []))
+    ]
+
+
+def _default(spec: dict[str, Any], column: str) -> str | None:
+    """ "" for a new primary-key column of an existing table, which cannot be null."""
+    pk = spec["pk"]
+    return "" if column in ((pk,) if isinstance(pk, str) else pk) else None
 
 
 def _not_null(pk: str | tuple[str, ...]) -> set[str]:

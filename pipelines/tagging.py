@@ -8,7 +8,6 @@ an item is on a campaign page and fix the rule (or override the tag) when it is 
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -18,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from scrapy.crawler import Crawler
 
-from pipelines.text import document_text
+from timeline_spiders.context import SearchPlan
 from timeline_spiders.items import Document, Tag
+from timeline_spiders.text import document_text, words
 
 DEFAULT_WINDOW = 40
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LEGISLATION_ID = re.compile(r"^[a-z]+/\d{4}/\d+$")
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 class RulesError(ValueError):
@@ -53,12 +53,6 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 # --- The rules as Python values ----------------------------------------------------------
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words with accents and punctuation folded away, as rules compare them."""
-    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    return _WORD.findall(folded.lower())
 
 
 @dataclass(frozen=True)
@@ -109,8 +103,16 @@ class CampaignRules:
         """Every campaign's search phrases, once each, in file order."""
         return list(dict.fromkeys(p for c in self.campaigns for p in c.search_phrases))
 
-    def tracked_list(self, name: str) -> list[str]:
-        return list(self.tracked.get(name, ()))
+    def search_plan(self) -> SearchPlan:
+        """What spiders are asked to find: the search phrases and tracked documents."""
+        return SearchPlan(phrases=tuple(self.search_phrases()), tracked=self.tracked)
+
+    def campaign_rows(self) -> list[dict[str, str]]:
+        """The campaigns as rows of the `campaigns` table."""
+        return [
+            {"slug": c.slug, "hashtag": c.hashtag, "title": c.title, "description": c.description}
+            for c in self.campaigns
+        ]
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
@@ -376,7 +378,7 @@ class TaggingPipeline:
         self.rules = load_rules(rules_path)
 
     @classmethod
-    def from_crawler(cls, crawler) -> TaggingPipeline:
+    def from_crawler(cls, crawler: Crawler) -> TaggingPipeline:
         return cls(crawler.settings.get("CAMPAIGN_RULES"))
 
     def process_item(self, item: Any) -> Any:

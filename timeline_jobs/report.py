@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from timeline_spiders.extensions import SourceRun
+from timeline_jobs.run_recorder import SourceRun
 
 _COLUMNS = ("source", "status", "requests", "new", "changed", "unchanged", "stored", "errors")
 MAX_ERRORS_SHOWN = 10
@@ -41,12 +41,17 @@ def format_run_report(runs: Iterable[SourceRun]) -> str:
     return "\n".join(lines)
 
 
-def format_outcome(runs: Iterable[SourceRun]) -> str:
+def format_outcome(runs: Iterable[SourceRun], expected: Iterable[str]) -> str:
+    """One sentence on the whole job: every source in `expected` succeeded, or which
+    failed or never ran (a spider that could not even start leaves no run)."""
     runs = list(runs)
+    expected = list(expected)
+    ran = {run.source for run in runs}
     failed = [run.source for run in runs if not run.succeeded]
+    failed += [source for source in expected if source not in ran]
     if not failed:
-        return f"All {len(runs)} sources succeeded."
+        return f"All {len(expected)} sources succeeded."
     return (
-        f"{len(failed)} of {len(runs)} sources failed: {', '.join(failed)}. "
+        f"{len(failed)} of {len(expected)} sources failed: {', '.join(failed)}. "
         "Items stored before are kept and still published; the errors above say what to check."
     )

@@ -1,16 +1,23 @@
-"""The run report: one `runs` row per source per run, written when the spider closes."""
+"""The run report: one `runs` row per source per run, written as the spider opens and
+closes."""
 
 from __future__ import annotations
 
 import json
 import uuid
 from dataclasses import asdict, dataclass, field
+from typing import Any, Self
 
-from scrapy import signals
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
 from twisted.internet import task
+from twisted.python.failure import Failure
 
-from pipelines.schema import open_database
-from pipelines.storage import utc_now
+from pipelines.relevance import NotRelevant
+from pipelines.storage.runs import RunLog
+from pipelines.storage.store import utc_now
+from timeline_spiders.base import TimelineSpider
 
 
 @dataclass
@@ -36,7 +43,7 @@ class SourceRun:
     def succeeded(self) -> bool:
         return self.status == "ok"
 
-    def as_row(self) -> dict:
+    def as_row(self) -> dict[str, Any]:
         row = asdict(self)
         row["errors"] = json.dumps(self.errors, ensure_ascii=False)
         row["errors_count"] = len(self.errors)
@@ -68,15 +75,16 @@ class RunRecorder:
     A `running` row is written when the spider opens, so a run killed part-way shows
     as unfinished rather than vanishing. At the close the row gets its counts, its
     errors and its status. Errors come from the spider's own reports (HTTP errors,
-    timeouts, malformed bodies), items the pipelines refused (odd dates), exceptions
-    in callbacks, and the monitors on item counts. Any of them, or a crawl that did
-    not finish normally, fails the source.
+    timeouts, malformed bodies, items storage could not write), items the pipelines
+    refused (odd dates) or failed on (an exception in a pipeline), exceptions in
+    callbacks, and the monitors on item counts. Any of them, or a crawl that did not
+    finish normally, fails the source. Items left out as not relevant are no error.
     """
 
-    def __init__(self, crawler) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         settings = crawler.settings
-        self.db_path = settings.get("TIMELINE_DB")
+        self.log = RunLog(settings.get("TIMELINE_DB"))
         self.job_id = settings.get("TIMELINE_JOB_ID") or uuid.uuid4().hex[:12]
         self.max_drop = settings.getfloat("MONITOR_MAX_DROP")
         self.progress_interval = settings.getfloat("PROGRESS_INTERVAL")
@@ -86,88 +94,89 @@ class RunRecorder:
         self.progress: task.LoopingCall | None = None
 
     @classmethod
-    def from_crawler(cls, crawler) -> RunRecorder:
+    def from_crawler(cls, crawler: Crawler) -> Self:
         recorder = cls(crawler)
-        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(recorder.item_dropped, signal=signals.item_dropped)
-        crawler.signals.connect(recorder.spider_error, signal=signals.spider_error)
-        crawler.signals.connect(recorder.request_dropped, signal=signals.request_dropped)
-        crawler.run_recorder = recorder
+        connect = crawler.signals.connect
+        connect(recorder.spider_opened, signal=signals.spider_opened)
+        connect(recorder.spider_closed, signal=signals.spider_closed)
+        connect(recorder.item_dropped, signal=signals.item_dropped)
+        connect(recorder.item_error, signal=signals.item_error)
+        connect(recorder.spider_error, signal=signals.spider_error)
+        connect(recorder.request_dropped, signal=signals.request_dropped)
         return recorder
 
-    def spider_opened(self, spider) -> None:
-        self.run = SourceRun(source=spider.source, job_id=self.job_id, started_at=utc_now())
-        db = open_database(self.db_path)
-        try:
-            with db.conn:
-                self.run_id = db["runs"].insert(self.run.as_row(), alter=False).last_pk
-        finally:
-            db.conn.close()
+    def spider_opened(self, spider: Spider) -> None:
+        self.run = SourceRun(source=_source(spider), job_id=self.job_id, started_at=utc_now())
+        self.run_id = self.log.started(self.run.as_row())
         if self.progress_interval > 0:
             self.progress = task.LoopingCall(self.log_progress, spider)
             self.progress.start(self.progress_interval, now=False)
 
-    def log_progress(self, spider) -> None:
+    def log_progress(self, spider: Spider) -> None:
         stats = self.crawler.stats
+        assert stats is not None
         stored = sum(
             stats.get_value(f"timeline/items_{outcome}", 0)
             for outcome in ("new", "changed", "unchanged")
         )
         spider.logger.info(
             "%s: %d requests, %d items stored (%d new), %d errors so far",
-            spider.source,
+            _source(spider),
             stats.get_value("downloader/request_count", 0),
             stored,
             stats.get_value("timeline/items_new", 0),
-            len(getattr(spider, "errors", [])) + len(self.extra_errors),
+            len(_errors(spider)) + len(self.extra_errors),
         )
 
-    def item_dropped(self, item, response, exception, spider) -> None:
-        self.extra_errors.append({"url": getattr(item, "url", ""), "reason": str(exception)})
+    def item_dropped(self, item: Any, response: Response | None, exception: Exception) -> None:
+        if not isinstance(exception, NotRelevant):
+            self.extra_errors.append({"url": getattr(item, "url", ""), "reason": str(exception)})
 
-    def spider_error(self, failure, response, spider) -> None:
-        reason = f"{failure.type.__name__} while parsing: {failure.getErrorMessage()}"
-        self.extra_errors.append({"url": spider.public_url(response.url), "reason": reason})
+    def item_error(self, item: Any, response: Response | None, failure: Failure) -> None:
+        """A pipeline raised on the item: it was not stored, and the run must say so."""
+        error = type(failure.value).__name__
+        reason = f"not stored: {error} in a pipeline: {failure.getErrorMessage()}"
+        self.extra_errors.append({"url": getattr(item, "url", ""), "reason": reason})
 
-    def request_dropped(self, request, spider) -> None:
+    def spider_error(self, failure: Failure, response: Response, spider: Spider) -> None:
+        reason = f"{type(failure.value).__name__} while parsing: {failure.getErrorMessage()}"
+        self.extra_errors.append({"url": _public_url(spider, response.url), "reason": reason})
+
+    def request_dropped(self, request: Request, spider: Spider) -> None:
         """A redirect back to a URL already fetched is a loop that would vanish silently."""
         chain = request.meta.get("redirect_urls")
         if chain:
             reason = f"redirect loop: {' -> '.join([*chain, request.url])}"
-            self.extra_errors.append({"url": spider.public_url(chain[0]), "reason": reason})
+            self.extra_errors.append({"url": _public_url(spider, chain[0]), "reason": reason})
 
-    def spider_closed(self, spider, reason: str) -> None:
-        assert self.run is not None
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert self.run is not None and self.run_id is not None
         if self.progress is not None and self.progress.running:
             self.progress.stop()
         stats = self.crawler.stats
+        assert stats is not None
         run = self.run
         run.finished_at = utc_now()
         run.finish_reason = reason
         run.requests = stats.get_value("downloader/request_count", 0)
-        run.items_new = stats.get_value("timeline/items_new", 0)
-        run.items_changed = stats.get_value("timeline/items_changed", 0)
-        run.items_unchanged = stats.get_value("timeline/items_unchanged", 0)
-        run.items_gone = stats.get_value("timeline/items_gone", 0)
-        run.errors = list(getattr(spider, "errors", [])) + self.extra_errors
-        db = open_database(self.db_path)
-        try:
-            run.items_stored, run.items_live = db.execute(
-                "select count(*), count(*) - count(gone_at) from items where source = ?",
-                [run.source],
-            ).fetchone()
-            previous = db.execute(
-                "select items_live from runs where source = ? and status = 'ok' "
-                "order by id desc limit 1",
-                [run.source],
-            ).fetchone()
-            for problem in monitor_problems(
-                run.source, run.items_live, previous[0] if previous else None, self.max_drop
-            ):
-                run.errors.append({"url": "", "reason": problem})
-            run.status = "ok" if reason == "finished" and not run.errors else "failed"
-            with db.conn:
-                db["runs"].update(self.run_id, run.as_row())
-        finally:
-            db.conn.close()
+        for outcome in ("new", "changed", "unchanged", "gone"):
+            setattr(run, f"items_{outcome}", stats.get_value(f"timeline/items_{outcome}", 0))
+        run.errors = _errors(spider) + self.extra_errors
+        run.items_stored, run.items_live = self.log.item_counts(run.source)
+        previous = self.log.live_items_at_last_success(run.source)
+        for problem in monitor_problems(run.source, run.items_live, previous, self.max_drop):
+            run.errors.append({"url": "", "reason": problem})
+        run.status = "ok" if reason == "finished" and not run.errors else "failed"
+        self.log.finished(self.run_id, run.as_row())
+
+
+def _source(spider: Spider) -> str:
+    return spider.source.name if isinstance(spider, TimelineSpider) else spider.name
+
+
+def _errors(spider: Spider) -> list[dict[str, str]]:
+    return list(spider.errors) if isinstance(spider, TimelineSpider) else []
+
+
+def _public_url(spider: Spider, url: str) -> str:
+    return spider.public_url(url) if isinstance(spider, TimelineSpider) else url

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from datasette import hookimpl
 
@@ -44,10 +46,16 @@ def security_headers(path: str, method: str, origin: str | None) -> list[tuple[b
     return headers
 
 
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
+
+
 @hookimpl
-def asgi_wrapper():
-    def wrap(app):
-        async def with_headers(scope, receive, send):
+def asgi_wrapper() -> Callable[[ASGIApp], ASGIApp]:
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def with_headers(scope: dict[str, Any], receive: Receive, send: Send) -> None:
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
@@ -57,7 +65,7 @@ def asgi_wrapper():
                 scope["path"], scope["method"], origin.decode("latin-1") if origin else None
             )
 
-            async def send_with_headers(message):
+            async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     names = {name for name, _ in extra}
                     kept = [(n, v) for n, v in message.get("headers", []) if n.lower() not in names]

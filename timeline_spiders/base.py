@@ -1,173 +1,143 @@
 """What every timeline spider shares: where to fetch from, and how to report failure.
 
-A spider fetches from its configured base URL (a setting, so tests can point it at a
-local server) but every URL it stores is the public one. Any failure, whether an HTTP
-error, a timeout or a body that is not the format asked for, is recorded with its URL
-so the run report can say exactly what went wrong; a malformed body is retried first,
-since a challenge page or a truncated response is often transient.
+A spider fetches from its source's configured base URL (a setting, so tests can point it
+at a local server) but every URL it stores is the public one. Any failure, whether an
+HTTP error, a timeout or a body that is not the format asked for, is recorded with its
+URL so the run report can say exactly what went wrong; a malformed body is retried
+first, since a challenge page or a truncated response is often transient.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from datetime import date, timedelta
+from typing import Any, ClassVar, Self, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
 
-from pipelines.schema import open_database
-from pipelines.tagging import CampaignRules, load_rules
+from timeline_spiders.context import ContextBuilder, SearchPlan, SpiderContext
 from timeline_spiders.parsers import MalformedResponse
+from timeline_spiders.sources import Source
 
 Parsed = TypeVar("Parsed")
+
+#: Hosts that serve the same documents as a source's official host under another name:
+#: links to them are fetched from the configured base and stored on the official host.
+#: legislation.gov.uk's older Atom feeds link `http://legislation.data.gov.uk/...`.
+HOST_ALIASES: dict[str, tuple[str, ...]] = {
+    "www.legislation.gov.uk": ("legislation.gov.uk", "legislation.data.gov.uk"),
+}
 
 
 def rebase(url: str, from_base: str, to_base: str) -> str:
     """Move `url` from one host[:port] to another base, keeping path, query and fragment.
 
     Hosts are compared without the scheme because official documents link to their own
-    host over http:// as often as https://. URLs on any other host are left alone.
+    host over http:// as often as https://; aliases of the host (`HOST_ALIASES`) count as
+    the host. URLs on any other host are left alone.
     """
     parts = urlsplit(url)
-    if parts.netloc.lower() != urlsplit(from_base).netloc.lower():
+    source_host = urlsplit(from_base).netloc.lower()
+    if parts.netloc.lower() not in (source_host, *HOST_ALIASES.get(source_host, ())):
         return url
     target = urlsplit(to_base)
     return urlunsplit((target.scheme, target.netloc, parts.path, parts.query, parts.fragment))
 
 
-def read_stored(db_path: str, sql: str, params: Iterable = ()) -> list[tuple]:
-    """Rows from the timeline database, or none before it exists (a first run).
-
-    Spiders read what earlier runs stored to decide what to fetch; they never write
-    (storage is the pipelines' job), so each read opens and closes its own connection.
-    """
-    if not Path(db_path).exists():
-        return []
-    db = open_database(db_path)
-    try:
-        return db.execute(sql, list(params)).fetchall()
-    finally:
-        db.conn.close()
-
-
-def last_success_minus_overlap(db_path: str, source: str, overlap_days: int) -> date | None:
-    """The day a nightly search can start from: the last successful run, less an overlap.
-
-    The overlap catches what a source published late or back-dated (Hansard's daily
-    parts are revised for days after a sitting). With no successful run yet, None: search
-    everything.
-    """
-    rows = read_stored(
-        db_path, "select max(started_at) from runs where source = ? and status = 'ok'", [source]
-    )
-    if not rows or not rows[0][0]:
-        return None
-    return datetime.fromisoformat(rows[0][0]).date() - timedelta(days=overlap_days)
-
-
 class TimelineSpider(scrapy.Spider):
-    """Base for the spiders: one source each, identified by `source`."""
+    """Base for the spiders: one declared source each (`timeline_spiders.sources`)."""
 
-    #: The timeline's name for this source (`legislation`, `hansard`, ...).
-    source: ClassVar[str]
-    #: The setting that holds the base URL to fetch from.
-    base_url_setting: ClassVar[str]
-    #: The official public base URL, used for every stored URL.
-    public_base: ClassVar[str]
-    #: Spiders whose results this one reads from the database; the nightly job starts
-    #: this spider's requests only once those have finished.
-    runs_after: ClassVar[tuple[str, ...]] = ()
+    #: This spider's source, from the registry.
+    source: ClassVar[Source]
 
-    def __init__(self, *args: Any, prerequisites: Iterable[Awaitable] = (), **kwargs: Any):
+    fetch_base: str
+    official_base: str
+    context: SpiderContext
+    #: Search only for what appeared on or after this day (None: search everything).
+    search_since: date | None
+
+    def __init__(self, *args: Any, prerequisites: Iterable[Awaitable[Any]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.prerequisites = list(prerequisites)
+        #: Every failure of this run, with the public URL it concerns.
+        self.errors: list[dict[str, str]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        assert cls.source.base_url_setting and cls.source.official_base_url
+        spider.fetch_base = settings.get(cls.source.base_url_setting).rstrip("/")
+        spider.official_base = cls.source.official_base_url
+        build: ContextBuilder = load_object(settings.get("SPIDER_CONTEXT"))
+        spider.context = build(crawler)
+        spider.search_since = None
+        if not settings.getbool("TIMELINE_BACKFILL"):
+            last = spider.context.earlier_runs.last_success(cls.source.name)
+            if last is not None:
+                overlap = timedelta(days=settings.getint("INCREMENTAL_OVERLAP_DAYS"))
+                spider.search_since = last.date() - overlap
+        return spider
+
+    @property
+    def plan(self) -> SearchPlan:
+        """What the campaign rules ask this run to find."""
+        return self.context.plan
 
     async def prerequisites_done(self) -> None:
-        """Wait for the crawls named in `runs_after` (when run together by the nightly job)."""
+        """Wait for the crawls of the sources this one reads (when the nightly job runs
+        them together), so their items are stored before this spider reads them."""
         for prerequisite in self.prerequisites:
             with suppress(Exception):  # a failed prerequisite is reported by its own run
                 await prerequisite
 
-    @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.fetch_base = crawler.settings.get(cls.base_url_setting).rstrip("/")
-        spider.rules = load_rules(crawler.settings.get("CAMPAIGN_RULES"))
-        spider.errors = []
-        spider.search_since = None
-        if not crawler.settings.getbool("TIMELINE_BACKFILL"):
-            spider.search_since = last_success_minus_overlap(
-                crawler.settings.get("TIMELINE_DB"),
-                cls.source,
-                crawler.settings.getint("INCREMENTAL_OVERLAP_DAYS"),
-            )
-        return spider
-
-    fetch_base: str
-    rules: CampaignRules
-    errors: list[dict[str, str]]
-    #: Search only for what appeared on or after this day (None: search everything).
-    search_since: date | None
-
-    def read_stored(self, sql: str, params: Iterable = ()) -> list[tuple]:
-        """Rows from the timeline database (none on a first run)."""
-        return read_stored(self.crawler.settings.get("TIMELINE_DB"), sql, params)
-
-    def stored_ids(self) -> set[str]:
-        """Ids of this source's items already in the database (read once, at the start)."""
-        rows = self.read_stored("select id from items where source = ?", [self.source])
-        return {item_id for (item_id,) in rows}
-
-    def feeds_read_since(self, days: int) -> set[str]:
-        """Public URLs of feeds stored in the last `days` days (see the feeds table)."""
-        since = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
-        rows = self.read_stored("select url from feeds where fetched_at >= ?", [since])
-        return {url for (url,) in rows}
-
     # --- URLs ---------------------------------------------------------------------------
 
     def fetch_url(self, url_or_path: str) -> str:
-        """The URL to request for a public URL, or for a path on the source's host."""
+        """The URL to request for an official URL, or for a path on the source's host."""
         if url_or_path.startswith("/"):
             return self.fetch_base + url_or_path
-        return rebase(url_or_path, self.public_base, self.fetch_base)
+        return rebase(url_or_path, self.official_base, self.fetch_base)
 
     def public_url(self, url: str) -> str:
-        """The public URL for one we fetched from the configured base."""
-        return rebase(url, self.fetch_base, self.public_base)
+        """The official URL for one we fetched from the configured base."""
+        return rebase(url, self.fetch_base, self.official_base)
 
     def follow_url(self, response: Response, link: str) -> str:
         """A link found in a response, resolved and pointed at the configured base."""
-        return self.fetch_url(urljoin(response.url, link))
+        return self.fetch_url(urljoin(self.public_url(response.url), link))
 
     # --- Failure ------------------------------------------------------------------------
 
-    def request(self, url_or_path: str, callback: Callable, **kwargs: Any) -> Request:
+    def request(self, url_or_path: str, callback: Callable[..., Any], **kwargs: Any) -> Request:
         """A request to the source, whose failures are recorded in the run report."""
         return Request(
             self.fetch_url(url_or_path), callback=callback, errback=self.on_error, **kwargs
         )
 
     def record_error(self, url: str, reason: str) -> None:
+        """Count a failure against this run, with the public URL it concerns."""
         self.logger.error("%s: %s", url, reason)
         self.errors.append({"url": self.public_url(url), "reason": reason})
-        self.crawler.stats.inc_value("timeline/errors")
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("timeline/errors")
 
     def on_error(self, failure: Failure) -> None:
-        request = failure.request if hasattr(failure, "request") else None
-        if failure.check(HttpError):
+        if isinstance(failure.value, HttpError):
             response = failure.value.response
             self.record_error(response.url, f"HTTP {response.status}")
             return
+        request = getattr(failure, "request", None)
         url = request.url if request is not None else "(unknown URL)"
-        self.record_error(url, f"{failure.type.__name__}: {failure.getErrorMessage()}")
+        self.record_error(url, f"{type(failure.value).__name__}: {failure.getErrorMessage()}")
 
     def parse_body(self, response: Response, parser: Callable[[bytes], Parsed]) -> Parsed | None:
         """Parse the body, or return None having retried or reported a malformed one."""
@@ -175,8 +145,10 @@ class TimelineSpider(scrapy.Spider):
             return parser(response.body)
         except MalformedResponse as error:
             reason = f"malformed response: {error}"
+            assert response.request is not None
             retry = get_retry_request(response.request, spider=self, reason=reason)
             if retry is not None:
+                assert self.crawler.engine is not None
                 self.crawler.engine.crawl(retry)
             else:
                 self.record_error(response.url, reason)

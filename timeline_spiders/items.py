@@ -17,29 +17,6 @@ from typing import Any, Literal
 #: which a handful are about pupil data). The relevance pipeline applies it after tagging.
 KeepIf = Literal["always", "mentions_search_phrase", "tagged"]
 
-EVENT_KINDS = (
-    "debate",
-    "written_question",
-    "written_statement",
-    "si_made",
-    "si_laid",
-    "si_in_force",
-    # A statutory instrument's passage through Parliament (Parliament's SI tracker).
-    "si_committee",
-    "si_motion",
-    "si_debate",
-    "si_approved",
-    "si_scrutiny_period_end",
-    "si_procedure_concluded",
-    "si_stage",
-    "guidance_published",
-    "guidance_updated",
-    "guidance_withdrawn",
-    "campaign_event",
-)
-
-SOURCES = ("hansard", "questions", "legislation", "si_tracker", "govuk", "campaign")
-
 
 @dataclass
 class Event:
@@ -63,7 +40,12 @@ class Event:
 
 @dataclass
 class Contribution:
-    """One speech in a debate, stored so staff can search who said what."""
+    """One speech in a debate, stored so staff can search who said what.
+
+    `member_name` is the member's one name in the debate, with their `party` and
+    `constituency` apart; `role` is the office they spoke in, if any ("The Minister for
+    School Standards").
+    """
 
     external_id: str
     order: int
@@ -72,6 +54,9 @@ class Contribution:
     member_name: str = ""
     column: str = ""
     url: str = ""
+    role: str = ""
+    party: str = ""
+    constituency: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +127,13 @@ class Amendment:
     affected_title: str = ""
     effect_type: str = ""
     affected_provisions: str = ""
+    #: Which provisions of the affecting instrument make the change: one change can be
+    #: made by several provisions, each an effect of its own.
+    affecting_provisions: str = ""
+    #: When the change came into force (a change not in force yet has none).
+    in_force_dates: tuple[str, ...] = ()
+    #: Whether legislation.gov.uk's revised text includes it yet (None: not said).
+    applied: bool | None = None
 
 
 @dataclass

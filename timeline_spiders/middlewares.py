@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Self
 
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy import Spider, signals
+from scrapy.core.downloader import Slot
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
 )
 from scrapy.http import Request, Response
+from scrapy.utils.misc import load_object
 from scrapy.utils.response import response_status_message
 from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError
+
+from timeline_spiders.base import TimelineSpider
 
 logger = logging.getLogger(__name__)
 
@@ -52,24 +60,40 @@ CONNECTION_FAILURES = (
 )
 
 
-class RespectfulRetryMiddleware(RetryMiddleware):
-    """Scrapy's retry, plus waiting before each retry.
+class RespectfulRetryMiddleware:
+    """Retries that slow down the whole host, not just the request that failed.
 
-    Scrapy retries at once. A server that answers 429 or 503 is asking us to slow down,
-    so we wait what its `Retry-After` says (capped by RETRY_BACKOFF_MAX), and for other
-    transient failures back off exponentially from RETRY_BACKOFF_BASE. With one request
-    per host at a time, waiting here pauses the whole host, which is what a polite
-    client should do.
+    Scrapy's own RetryMiddleware retries at once. A server that answers 429 or 503 is
+    asking us to slow down, so we wait what its `Retry-After` says (capped by
+    RETRY_BACKOFF_MAX), and for other transient failures back off exponentially from
+    RETRY_BACKOFF_BASE. The wait is put on the host's download slot, as AutoThrottle
+    does, as soon as the response arrives and before the slot takes its next request:
+    every request to that host waits, not only the retried one. The slot's own delay is
+    restored by the host's next answer that needs no retry.
     """
 
-    def __init__(self, settings):
-        super().__init__(settings)
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.retry_http_codes = {int(code) for code in settings.getlist("RETRY_HTTP_CODES")}
+        self.exceptions_to_retry = tuple(
+            load_object(path) if isinstance(path, str) else path
+            for path in settings.getlist("RETRY_EXCEPTIONS")
+        )
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE")
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX")
         self.unreachable_after = settings.getint("UNREACHABLE_AFTER")
         self.connection_failures = 0
         self.gave_up = False
-        self.closing: asyncio.Future | None = None
+        self.closing: asyncio.Future[None] | None = None
+        #: Download slot key -> its delay before we paused it.
+        self.paused: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
+        return middleware
 
     def backoff_for(self, request: Request, response: Response | None = None) -> float:
         attempt = request.meta.get("retry_times", 0)
@@ -80,30 +104,70 @@ class RespectfulRetryMiddleware(RetryMiddleware):
                 delay = asked
         return min(delay, self.backoff_max)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
-        self.connection_failures = 0  # any answer, even an error page, means it is reachable
-        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
-            return response
-        retry = self._retry(request, response_status_message(response.status))
-        if retry is None:
-            return response
-        await self._wait(self.backoff_for(request, response), request.url)
-        return retry
+    # --- pausing a host ----------------------------------------------------------------
 
-    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
+    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        """Pause or resume the host as its answer says, before it takes its next request."""
+        if self.wants_retry(request, response):
+            self.pause_host(request, self.backoff_for(request, response))
+        else:
+            self.resume_host(request)
+
+    def pause_host(self, request: Request, seconds: float) -> None:
+        slot = self._slot_of(request)
+        if slot is None or seconds <= 0:
+            return
+        key, slot_state = slot
+        original = self.paused.setdefault(key, slot_state.delay)
+        slot_state.delay = max(original, seconds)
+        slot_state.lastseen = time.monotonic()
+        logger.info("Pausing %s for %.1f s before the next request", key, seconds)
+
+    def resume_host(self, request: Request) -> None:
+        slot = self._slot_of(request)
+        if slot is not None and slot[0] in self.paused:
+            slot[1].delay = self.paused.pop(slot[0])
+
+    def _slot_of(self, request: Request) -> tuple[str, Slot] | None:
+        engine = self.crawler.engine
+        key = request.meta.get("download_slot")
+        if engine is None or key is None or key not in engine.downloader.slots:
+            return None
+        return key, engine.downloader.slots[key]
+
+    # --- retrying ----------------------------------------------------------------------
+
+    def wants_retry(self, request: Request, response: Response) -> bool:
+        return response.status in self.retry_http_codes and not request.meta.get("dont_retry")
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        self.connection_failures = 0  # any answer, even an error page, means it is reachable
+        if not self.wants_retry(request, response):
+            return response
+        reason = response_status_message(response.status)
+        retry = get_retry_request(request, spider=self._spider(), reason=reason)
+        return retry or response
+
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | None:
         if isinstance(exception, CONNECTION_FAILURES):
             self.connection_failures += 1
             if self.gave_up or self.connection_failures >= self.unreachable_after:
                 self._give_up(exception)
                 return None  # no retry: the request fails now, with its own error
-        if request.meta.get("dont_retry", False) or not isinstance(
-            exception, self.exceptions_to_retry
-        ):
+        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None
-        retry = self._retry(request, exception)
+        retry = get_retry_request(request, spider=self._spider(), reason=exception)
         if retry is not None:
-            await self._wait(self.backoff_for(request), request.url)
+            self.pause_host(request, self.backoff_for(request))
         return retry
+
+    def _spider(self) -> Spider:
+        assert self.crawler.spider is not None
+        return self.crawler.spider
 
     def _give_up(self, exception: Exception) -> None:
         """Stop a source whose host cannot be reached: report it once and close the crawl.
@@ -116,18 +180,14 @@ class RespectfulRetryMiddleware(RetryMiddleware):
             return
         self.gave_up = True
         spider = self.crawler.spider
-        spider.record_error(
-            getattr(spider, "fetch_base", ""),
-            f"unreachable: {self.connection_failures} connection failures in a row "
-            f"({type(exception).__name__}); stopped trying for this run",
-        )
+        if isinstance(spider, TimelineSpider):
+            spider.record_error(
+                spider.fetch_base,
+                f"unreachable: {self.connection_failures} connection failures in a row "
+                f"({type(exception).__name__}); stopped trying for this run",
+            )
+        assert self.crawler.engine is not None
         # Scheduled, not awaited: closing waits for downloads in progress, this one included.
         self.closing = asyncio.ensure_future(
             self.crawler.engine.close_spider_async(reason="unreachable")
         )
-
-    @staticmethod
-    async def _wait(seconds: float, url: str) -> None:
-        if seconds > 0:
-            logger.info("Waiting %.1f s before retrying %s", seconds, url)
-            await asyncio.sleep(seconds)

@@ -7,10 +7,13 @@ same name (the environment is read here; `-s` wins because it has command-line p
 
 import os
 
+from timeline_spiders.sources import base_url_defaults
+
 BOT_NAME = "timeline_spiders"
 SPIDER_MODULES = ["timeline_spiders.spiders"]
 NEWSPIDER_MODULE = "timeline_spiders.spiders"
-COMMANDS_MODULE = "timeline_spiders.commands"
+# The jobs that run spiders and pipelines together live above both packages.
+COMMANDS_MODULE = "timeline_jobs.commands"
 
 # --- Where things are -----------------------------------------------------------------
 
@@ -22,15 +25,17 @@ CAMPAIGN_RULES = os.environ.get("CAMPAIGN_RULES", "data/campaigns.yml")
 #: Folder of the staff files: campaign_events.csv, tag_overrides.csv, notes.csv.
 CURATION_DIR = os.environ.get("CURATION_DIR", "data")
 
-#: Base URL each spider fetches from (scheme://host[:port]). Tests point these at a local
-#: server; stored URLs always use the public host whatever these say.
-LEGISLATION_URL = os.environ.get("LEGISLATION_URL", "https://www.legislation.gov.uk")
-HANSARD_API_URL = os.environ.get("HANSARD_API_URL", "https://hansard-api.parliament.uk")
-QUESTIONS_API_URL = os.environ.get(
-    "QUESTIONS_API_URL", "https://questions-statements-api.parliament.uk"
+# Each source's base URL (scheme://host[:port]) is a setting of its own, named and
+# defaulted in timeline_spiders/sources.py: LEGISLATION_URL, HANSARD_API_URL, ... Tests
+# point them at a local server; stored URLs always use the official host whatever these
+# say. Scrapy reads a settings module's upper-case names, so they are made names here.
+globals().update(
+    {name: os.environ.get(name, default) for name, default in base_url_defaults().items()}
 )
-GOVUK_URL = os.environ.get("GOVUK_URL", "https://www.gov.uk")
-SI_API_URL = os.environ.get("SI_API_URL", "https://statutoryinstruments-api.parliament.uk")
+
+#: What each spider is told before it starts: the search plan from the campaign rules and
+#: a read-only view of earlier runs (see timeline_spiders/context.py).
+SPIDER_CONTEXT = "pipelines.spider_context.spider_context"
 
 # --- Incremental runs ----------------------------------------------------------------
 
@@ -103,12 +108,13 @@ DOWNLOADER_MIDDLEWARES = {
 # --- Pipelines and the run report -----------------------------------------------------
 
 # Order matters: dates are checked before anything is derived from the item, tags use
-# citations, and storage comes last.
+# citations, relevance uses tags, and storage comes last.
 ITEM_PIPELINES = {
     "pipelines.dates.DatePipeline": 100,
     "pipelines.citations.CitationPipeline": 200,
     "pipelines.tagging.TaggingPipeline": 300,
-    "pipelines.storage.StoragePipeline": 900,
+    "pipelines.relevance.RelevancePipeline": 400,
+    "pipelines.storage.pipeline.StoragePipeline": 900,
 }
 
 #: Items are written this many at a time (or after this many seconds), one transaction
@@ -117,7 +123,7 @@ STORAGE_BATCH_SIZE = int(os.environ.get("STORAGE_BATCH_SIZE", "50"))
 STORAGE_BATCH_SECONDS = float(os.environ.get("STORAGE_BATCH_SECONDS", "1"))
 
 EXTENSIONS = {
-    "timeline_spiders.extensions.RunRecorder": 500,
+    "timeline_jobs.run_recorder.RunRecorder": 500,
 }
 
 # Default "DEBUG": the nightly report says what happened; the log need not repeat every request.

@@ -30,7 +30,7 @@ def check(figures: list[Figure]) -> None:
 
 def test_generated_debates_are_what_the_real_parser_makes():
     for debate in debates(5, 4, seed=3):
-        assert debate_document(debate) == parse_debate(debate_json(debate))
+        assert [debate_document(debate)] == parse_debate(debate_json(debate))
 
 
 def test_percentile_is_nearest_rank():

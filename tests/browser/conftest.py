@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.schema import open_database
+from pipelines.database import open_database
 from pipelines.storage import TimelineStore
-from pipelines.tagging import load_rules
 from tests.end_to_end.conftest import crawl_instruments
 from tests.support.crawl import ROOT
 from timeline_spiders.items import Document, Event, Tag
@@ -67,7 +66,6 @@ def build_database(path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     db = open_database(path)
     store = TimelineStore(db)
-    store.sync_campaigns(load_rules(ROOT / "data" / "campaigns.yml"))
     store.save(
         Document(
             id="questions:wq:666",

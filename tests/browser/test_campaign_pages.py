@@ -18,7 +18,7 @@ def test_campaign_page_reads_well_at_phone_and_desktop_widths(site, page_at, dev
     # Nothing is wider than the screen: no sideways scrolling on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     event = page.locator(".tl-event", has_text="Miscellaneous Amendments").filter(
-        has_text="SI made"
+        has_text="Instrument made"
     )
     assert "18 Jul 2016" in event.inner_text()
     assert event.locator("a").first.get_attribute("href") == (
@@ -39,7 +39,7 @@ def test_staff_notes_show_next_to_their_item(site, page_at):
     page = page_at()
     page.goto(site + CAMPAIGN)
     event = page.locator(".tl-event", has_text="Miscellaneous Amendments").filter(
-        has_text="SI made"
+        has_text="Instrument made"
     )
     assert "Secondary Legislation Scrutiny Committee" in event.locator(".tl-note").inner_text()
 
@@ -61,7 +61,7 @@ def test_filters_narrow_the_timeline(site, page_at):
     page.select_option("select[name=kind]", "si_laid")
     page.click("button[type=submit]")
     kinds = set(page.locator(".tl-badge").all_inner_texts())
-    assert kinds == {"SI laid"}
+    assert kinds == {"Instrument laid"}
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ def test_si_2017_807_shows_its_stages_from_the_tracker(site, page_at):
     parliament = page.get_by_role("region", name="In Parliament")
     assert "Stages from Parliament's statutory instruments tracker" in parliament.inner_text()
     badges = parliament.locator(".tl-badge").all_inner_texts()
-    assert {"SI laid", "Committee", "Procedure concluded"} <= set(badges)
+    assert {"Instrument laid", "Committee scrutiny", "Procedure concluded"} <= set(badges)
     screenshot(page, "si-2017-807-phone")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from datasette.app import Datasette
 
 from tests.support.crawl import CrawlResult, run_scrapy
 from tests.support.fixture_server import FixtureServer
+from timeline_site.config import build_datasette
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,8 +35,9 @@ CHANGES = {
     ("affecting", "uksi/2016/1234"): "affected-uksi-2016-808-empty.xml",
     ("affected", "uksi/2016/1234"): "affected-uksi-2016-808-empty.xml",
 }
+#: As Parliament's SI data names it: without legislation.gov.uk's leading "The".
 AP_REGULATIONS_2017 = (
-    "The Education (Information About Children in Alternative Provision) (England) "
+    "Education (Information About Children in Alternative Provision) (England) "
     "(Amendment) Regulations 2017"
 )
 
@@ -108,12 +109,8 @@ def fixture_server():
 
 
 def datasette_for(db: Path) -> Datasette:
-    metadata = json.loads((ROOT / "datasette_metadata.json").read_text())
-    return Datasette(
-        [str(db)],
-        metadata=metadata,
-        template_dir=str(ROOT / "templates"),
-    )
+    """The site for `db`, configured exactly as bin/serve configures it."""
+    return build_datasette(db)
 
 
 def query_json(db: Path, path: str) -> list[dict]:

@@ -102,7 +102,11 @@ def test_si_2016_808_shows_the_2013_regulations_it_amends(crawled):
 def test_an_instrument_page_has_its_dates_campaign_and_links(crawled):
     db, _ = crawled
     text = page_text(db, "/si/uksi/2016/808")
-    for fact in ("SI made 18 Jul 2016", "SI laid 21 Jul 2016", "SI in force 1 Sep 2016"):
+    for fact in (
+        "Instrument made 18 Jul 2016",
+        "Instrument laid 21 Jul 2016",
+        "Instrument in force 1 Sep 2016",
+    ):
         assert fact in text
     assert "boycott-school-census" in text
     assert "Text on legislation.gov.uk" in text

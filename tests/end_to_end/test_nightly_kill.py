@@ -60,8 +60,9 @@ def serve_many(server, delay: float) -> None:
 
 
 def connect(db) -> sqlite3.Connection:
-    """Autocommit, so a check never holds a lock the next run would wait on."""
-    return closing(sqlite3.connect(db, isolation_level=None))
+    """Autocommit, so a check never holds a lock the next run would wait on; and never
+    creating the file, which the job must create itself."""
+    return closing(sqlite3.connect(f"file:{db}?mode=rw", uri=True, isolation_level=None))
 
 
 def counts(db) -> dict[str, int]:

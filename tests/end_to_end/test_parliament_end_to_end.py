@@ -27,6 +27,8 @@ PUPILS_NATIONALITY = "pupils' nationality"
 AP_CENSUS = "alternative provision census"
 
 REGRET = "5C3A1F2E-8B7D-4E61-9A0C-2D4F6B8E1A37"
+#: The regret debate's speeches sit under its heading in this child section.
+MOTION_TO_REGRET = "9E1D7C44-3B2A-4F0E-8C61-7A5D2E9B0F13"
 ORAL_QUESTION = "16101248000431"
 IMMIGRATION = "A1B2C3D4-1111-4A2B-9C3D-5E6F7A8B9C0D"
 CENSUS_2021 = "D4E5F6A7-2222-4B3C-8D4E-6F7A8B9C0D1E"
@@ -38,6 +40,8 @@ DEBATES = {
     CENSUS_2021: "debate_census_2021_near_miss.json",
     PUPIL_DATA: "debate_schools_pupil_data.json",
 }
+#: The items each debate section above is stored as.
+DEBATE_ITEMS = {f"hansard:{MOTION_TO_REGRET if ext_id == REGRET else ext_id}" for ext_id in DEBATES}
 QUESTIONS = "/api/writtenquestions/questions"
 STATEMENTS = "/api/writtenstatements/statements"
 QUESTION_DETAILS = {
@@ -216,23 +220,29 @@ def test_both_runs_succeed(runs):
 
 
 def test_the_lords_regret_debate_is_tagged_and_cites_the_2016_regulations(runs):
-    (row,) = timeline(runs.db, event_id=f"hansard:{REGRET}:debate")
+    (row,) = timeline(runs.db, event_id=f"hansard:{MOTION_TO_REGRET}:debate")
     assert row["date"] == "2016-10-31"
     assert row["kind"] == "debate"
     assert json.loads(row["campaigns"]) == ["boycott-school-census"]
     assert "uksi/2016/808" in json.loads(row["cites"])
     assert row["title"] == (
         "Education (Pupil Information) (England) (Miscellaneous Amendments) Regulations 2016"
+        " \u2014 Motion to Regret"
     )
     assert row["url"] == (
-        f"https://hansard.parliament.uk/Lords/2016-10-31/debates/{REGRET}/"
-        "EducationPupilInformationEnglandMiscellaneousAmendmentsRegulations2016"
+        f"https://hansard.parliament.uk/Lords/2016-10-31/debates/{MOTION_TO_REGRET}/MotionToRegret"
     )
+
+
+def test_a_heading_with_nothing_said_under_it_is_not_stored_twice_over(runs):
+    stored = {row[0] for row in sqlite3.connect(runs.db).execute("select id from items")}
+    assert f"hansard:{REGRET}" not in stored
+    assert f"hansard:{MOTION_TO_REGRET}" in stored
 
 
 def test_debates_are_tagged_and_near_misses_are_stored_without_a_tag(runs):
     assert campaigns_by_item(runs.db, "hansard") == {
-        f"hansard:{REGRET}": ["boycott-school-census"],
+        f"hansard:{MOTION_TO_REGRET}": ["boycott-school-census"],
         f"hansard:{ORAL_QUESTION}": ["boycott-school-census"],
         f"hansard:{PUPIL_DATA}": ["boycott-school-census"],
         f"hansard:{IMMIGRATION}": [],
@@ -240,35 +250,33 @@ def test_debates_are_tagged_and_near_misses_are_stored_without_a_tag(runs):
     }
 
 
-def test_each_debate_is_fetched_once_with_the_speeches_every_search_matched(runs):
+def test_each_debate_is_fetched_once_and_led_by_a_speech_that_uses_a_search_phrase(runs):
     for ext_id in DEBATES:
         assert runs.server.count(f"/debates/debate/{ext_id}.json") == 1
     metadata = json.loads(
         sqlite3.connect(runs.db)
-        .execute("select metadata from items where id = ?", [f"hansard:{REGRET}"])
+        .execute("select metadata from items where id = ?", [f"hansard:{MOTION_TO_REGRET}"])
         .fetchone()[0]
     )
-    assert metadata["matched_contributions"] == [
-        "0F6A2D1C-5B4E-4C3A-9D8E-1A2B3C4D5E01",
-        "0F6A2D1C-5B4E-4C3A-9D8E-1A2B3C4D5E03",
-    ]
+    assert metadata["lead_contribution"] == "0F6A2D1C-5B4E-4C3A-9D8E-1A2B3C4D5E01"
     assert metadata["house"] == "Lords"
     assert metadata["location"] == "Lords Chamber"
-    assert any("(Lord Nash)" in speaker["name"] for speaker in metadata["speakers"])
+    assert {"name": "Lord Nash", "party": "Con"}.items() <= metadata["speakers"][2].items()
 
 
 def test_contributions_are_stored_with_deep_links(runs):
     rows = query_json(
         runs.db,
-        f"/timeline/contributions.json?_shape=array&item_id=hansard:{REGRET}&_sort=position",
+        f"/timeline/contributions.json?_shape=array&item_id=hansard:{MOTION_TO_REGRET}"
+        "&_sort=position",
     )
     assert len(rows) >= 4
     storey = next(r for r in rows if r["external_id"].endswith("5E01"))
     assert storey["url"] == (
-        f"https://hansard.parliament.uk/Lords/2016-10-31/debates/{REGRET}/"
-        "EducationPupilInformationEnglandMiscellaneousAmendmentsRegulations2016"
-        "#contribution-0F6A2D1C-5B4E-4C3A-9D8E-1A2B3C4D5E01"
+        f"https://hansard.parliament.uk/Lords/2016-10-31/debates/{MOTION_TO_REGRET}/"
+        "MotionToRegret#contribution-0F6A2D1C-5B4E-4C3A-9D8E-1A2B3C4D5E01"
     )
+    assert (storey["member_name"], storey["party"]) == ("Lord Storey", "LD")
 
 
 def test_written_questions_and_statements_are_tagged_to_their_campaign(runs):

@@ -13,6 +13,7 @@ from timeline_spiders.parsers.govuk import (
     Redirect,
     SearchPage,
     content_fingerprint,
+    gone_alternative,
     parse_content_item,
     parse_content_response,
     parse_search_page,
@@ -135,7 +136,7 @@ def test_each_later_change_note_is_an_update_event_oldest_first():
     assert "no longer collected" in updates[1].summary
 
 
-def test_legacy_documents_html_yields_absolute_attachment_urls():
+def test_legacy_documents_html_yields_attachment_urls_on_the_assets_host():
     document = parse_content_item(fixture("school-census-guide-2018.json"))
 
     attachments = document.metadata["attachments"]
@@ -143,7 +144,10 @@ def test_legacy_documents_html_yields_absolute_attachment_urls():
         "School census 2016 to 2017: guide, version 1.4",
         "Nationality and country of birth: questions and answers",
     ]
-    assert all(a["url"].startswith("https://www.gov.uk/government/uploads/") for a in attachments)
+    assert all(
+        a["url"].startswith("https://assets.publishing.service.gov.uk/government/uploads/")
+        for a in attachments
+    )
     assert {a["content_type"] for a in attachments} == {"application/pdf"}
 
 
@@ -281,7 +285,7 @@ def test_gone_item_is_malformed_with_a_clear_message():
 
 
 def test_html_challenge_page_is_malformed_not_parsed():
-    with pytest.raises(MalformedResponse, match="HTML page"):
+    with pytest.raises(MalformedResponse, match="HTML or XML page"):
         parse_content_item(fixture("challenge.html"))
 
 
@@ -383,3 +387,74 @@ def test_fingerprint_changes_when_an_attachment_file_is_silently_replaced():
     replaced = parse_content_item(json.dumps(item).encode())
 
     assert content_fingerprint(replaced) != content_fingerprint(original)
+
+
+# --- one attachment, however the API describes it ---------------------------------------
+
+
+def _with_attachment_as(details: dict) -> bytes:
+    item = json.loads(fixture("school-census-guide-2022.json"))
+    item["details"].pop("attachments", None)
+    item["details"].pop("documents", None)
+    item["details"].update(details)
+    return json.dumps(item).encode()
+
+
+UPLOAD = "/government/uploads/system/uploads/attachment_data/file/486440/Census_guide.pdf"
+
+
+def test_a_file_in_documents_html_and_in_attachments_is_one_attachment_and_no_change():
+    as_html = _with_attachment_as(
+        {
+            "documents": [
+                '<section class="attachment"><h2 class="title">'
+                f'<a href="{UPLOAD}">School census guide</a></h2></section>'
+            ]
+        }
+    )
+    as_object = _with_attachment_as(
+        {
+            "attachments": [
+                {
+                    "attachment_type": "file",
+                    "title": "School census guide",
+                    "url": f"https://assets.publishing.service.gov.uk{UPLOAD}",
+                    "content_type": "application/pdf",
+                }
+            ]
+        }
+    )
+    old, new = parse_content_item(as_html), parse_content_item(as_object)
+    assert old.metadata["attachments"] == new.metadata["attachments"]
+    assert old.fingerprint == new.fingerprint
+
+
+def test_search_links_without_their_leading_slash_are_still_paths():
+    body = json.dumps(
+        {"results": [{"link": "government/publications/school-census-guide"}], "total": 1}
+    ).encode()
+    assert parse_search_page(body).base_paths == ["/government/publications/school-census-guide"]
+
+
+def test_a_gone_item_names_the_page_readers_are_sent_to():
+    body = json.dumps(
+        {
+            "schema_name": "gone",
+            "base_path": "/government/publications/old-census-guide",
+            "details": {"explanation": "<p>Replaced</p>", "alternative_path": "/guidance/census"},
+        }
+    ).encode()
+    assert gone_alternative(body) == "/guidance/census"
+    assert gone_alternative(fixture("school-census-guide-2022.json")) is None
+    assert gone_alternative(b"<html>Not found</html>") is None
+
+
+def test_a_withdrawal_explanation_keeps_where_its_links_point():
+    item = json.loads(fixture("withdrawn-template-letter.json"))
+    item["withdrawn_notice"]["explanation"] = (
+        '<p>Read <a href="/government/collections/school-census">the census guidance</a>.</p>'
+    )
+    (withdrawn,) = events_of(parse_content_item(json.dumps(item).encode()), "guidance_withdrawn")
+    assert withdrawn.summary == (
+        "Read the census guidance (https://www.gov.uk/government/collections/school-census)."
+    )

@@ -218,7 +218,9 @@ def test_statement_detail_becomes_a_written_statement_dated_when_made():
     assert "<p>" not in doc.body
     assert "optional for parents" in doc.body
     assert doc.metadata["member"]["name"] == "Nick Gibb"
-    assert doc.metadata["linked_statements"] == [{"id": 33106, "type": "JointStatement"}]
+    assert doc.metadata["linked_statements"] == [
+        {"id": 33106, "type": "JointStatement", "date": "2016-10-20"}
+    ]
 
 
 def test_statement_detail_in_a_one_result_search_envelope_is_accepted():
@@ -240,3 +242,24 @@ def test_statement_detail_in_a_one_result_search_envelope_is_accepted():
 def test_statement_body_that_is_not_a_statement_is_malformed(body):
     with pytest.raises(MalformedResponse):
         parse_statement(body)
+
+
+def test_questions_and_statements_are_kept_only_if_they_use_a_search_phrase():
+    # The API's searchTerm matches any word of a phrase; the relevance pipeline checks.
+    assert parse_question(load("question_49340.json")).keep_if == "mentions_search_phrase"
+    assert parse_statement(load("statement_detail.json")).keep_if == "mentions_search_phrase"
+
+
+def test_a_list_page_the_api_sends_with_null_results_is_an_empty_page():
+    page = parse_question_list(b'{"totalResults": 0, "results": null}')
+    assert (page.ids, page.count, page.total) == ([], 0, 0)
+
+
+def test_grouped_questions_keep_their_tabled_dates_so_each_can_be_linked():
+    data = json.loads(load("question_49340.json"))
+    data["value"]["groupedQuestions"] = ["49341"]
+    data["value"]["groupedQuestionsDates"] = [
+        {"questionUin": "49341", "dateTabled": "2016-10-24T00:00:00"}
+    ]
+    doc = parse_question(json.dumps(data).encode())
+    assert doc.metadata["grouped_questions"] == [{"uin": "49341", "date_tabled": "2016-10-24"}]

@@ -14,12 +14,13 @@ from timeline_spiders.parsers.si_api import (
     InstrumentSearchPage,
     annulment_deadline,
     business_item_kind,
-    business_items_url,
+    business_items_path,
     instrument_public_url,
+    name_search_term,
     next_skip,
     parse_business_items,
     parse_instrument_search,
-    search_url,
+    search_path,
     step_kind,
 )
 
@@ -35,10 +36,14 @@ def instrument(name: str, index: int) -> InstrumentRef:
     return parse_instrument_search(fixture(name)).instruments[index]
 
 
+def item_events(body: bytes, legislation_id: str) -> list[Event]:
+    """The events of business items read for an instrument found as `legislation_id`."""
+    ref = InstrumentRef("Xk2pT7aQ", "Some Regulations", legislation_id, "Made negative", None)
+    return parse_business_items(body, ref).events
+
+
 def events_2017_807() -> list[Event]:
-    return parse_business_items(
-        fixture("business-items-uksi-2017-807.json"), "uksi/2017/807", PUBLIC_URL
-    )
+    return item_events(fixture("business-items-uksi-2017-807.json"), "uksi/2017/807")
 
 
 # --- search ------------------------------------------------------------------------------
@@ -50,7 +55,7 @@ def test_search_finds_the_instrument_and_derives_its_legislation_id_from_paper_f
     first = page.instruments[0]
     assert first.api_id == "Xk2pT7aQ"
     assert first.legislation_id == "uksi/2017/807"
-    assert first.name.startswith("The Education (Information About Children in Alternative")
+    assert first.name.startswith("Education (Information About Children in Alternative")
     assert first.procedure == "Made negative"
 
 
@@ -125,19 +130,38 @@ def test_instrument_urls_use_the_api_id():
     ref = instrument("search-alternative-provision-page-1.json", 0)
 
     assert ref.public_url == "https://statutoryinstruments.parliament.uk/instrument/Xk2pT7aQ"
-    assert ref.business_items_url == (
-        "https://statutoryinstruments-api.parliament.uk/api/v2/StatutoryInstrument/Xk2pT7aQ"
-        "/BusinessItems"
-    )
-    assert business_items_url("Xk2pT7aQ") == ref.business_items_url
+    assert ref.business_items_path == "/api/v2/StatutoryInstrument/Xk2pT7aQ/BusinessItems"
+    assert business_items_path("Xk2pT7aQ") == ref.business_items_path
     assert instrument_public_url("Xk2pT7aQ") == ref.public_url
 
 
-def test_search_url_names_the_instrument_and_pages_with_skip_and_take():
-    assert search_url("Alternative Provision", skip=2, take=2) == (
-        "https://statutoryinstruments-api.parliament.uk/api/v2/StatutoryInstrument"
-        "?Name=Alternative+Provision&Skip=2&Take=2"
+def test_search_path_names_the_instrument_and_pages_with_skip_and_take():
+    assert search_path("Alternative Provision", skip=2, take=2) == (
+        "/api/v2/StatutoryInstrument?Name=Alternative+Provision&Skip=2&Take=2"
     )
+
+
+def test_names_are_searched_without_a_leading_the_which_parliament_leaves_out():
+    title = "The School and Early Years Finance (England) Regulations 2018"
+    assert name_search_term(title) == "School and Early Years Finance (England) Regulations 2018"
+    assert (
+        name_search_term("Theft Act 1968 (Amendment) Order") == "Theft Act 1968 (Amendment) Order"
+    )
+
+
+def test_business_items_become_one_document_that_names_and_so_cites_its_instrument():
+    ref = instrument("search-alternative-provision-page-1.json", 0)
+    document = parse_business_items(fixture("business-items-uksi-2017-807.json"), ref)
+
+    assert document.id == "si_tracker:Xk2pT7aQ"
+    assert document.url == "https://statutoryinstruments.parliament.uk/instrument/Xk2pT7aQ"
+    assert "(S.I. 2017/807)" in document.body
+    assert (
+        document.summary
+        == "Made negative procedure in Parliament. Objection period ends 2017-10-31."
+    )
+    assert document.metadata["legislation_id"] == "uksi/2017/807"
+    assert len(document.events) == len(events_2017_807())
 
 
 # --- business items --------------------------------------------------------------------
@@ -196,9 +220,7 @@ def test_event_url_is_the_items_own_link_when_it_is_a_web_address():
 
 def test_event_url_falls_back_to_the_public_page_when_the_link_is_empty_or_not_http():
     events = events_2017_807()
-    regret = parse_business_items(
-        fixture("business-items-regret-motion.json"), "uksi/2019/1141", PUBLIC_URL
-    )
+    regret = item_events(fixture("business-items-regret-motion.json"), "uksi/2019/1141")
 
     assert next(e for e in events if e.key == "Kp5Ux9Fa").url == PUBLIC_URL
     assert next(e for e in events if e.key == "BmA71kQe").url == PUBLIC_URL
@@ -206,9 +228,7 @@ def test_event_url_falls_back_to_the_public_page_when_the_link_is_empty_or_not_h
 
 
 def test_regret_motion_debate_and_withdrawal_have_their_own_kinds():
-    events = parse_business_items(
-        fixture("business-items-regret-motion.json"), "uksi/2019/1141", PUBLIC_URL
-    )
+    events = item_events(fixture("business-items-regret-motion.json"), "uksi/2019/1141")
 
     assert [(e.kind, e.title) for e in events] == [
         (
@@ -225,9 +245,7 @@ def test_regret_motion_debate_and_withdrawal_have_their_own_kinds():
 
 
 def test_business_items_without_a_date_are_skipped():
-    events = parse_business_items(
-        fixture("business-items-regret-motion.json"), "uksi/2019/1141", PUBLIC_URL
-    )
+    events = item_events(fixture("business-items-regret-motion.json"), "uksi/2019/1141")
 
     assert "Sd9Of4Pg" not in [e.key for e in events]
 
@@ -242,7 +260,7 @@ def test_events_are_ordered_by_date_then_sequence_whatever_the_response_order():
        "itemDate": "2019-10-08T00:00:00", "sequence": 6, "houses": ["Lords"]}
     ]"""
 
-    events = parse_business_items(body, "uksi/2019/1141", PUBLIC_URL)
+    events = item_events(body, "uksi/2019/1141")
 
     assert [e.key for e in events] == ["a", "b", "c"]
 
@@ -252,7 +270,7 @@ def test_business_items_in_a_collection_envelope_are_accepted():
         "itemDate": "2017-07-19T00:00:00", "houses": ["Commons"]}, "links": []}],
         "totalResults": 1}"""
 
-    events = parse_business_items(body, "uksi/2017/807", PUBLIC_URL)
+    events = item_events(body, "uksi/2017/807")
 
     assert [(e.kind, e.key, e.date) for e in events] == [("si_laid", "x1", "2017-07-19")]
 
@@ -261,7 +279,7 @@ def test_dates_with_an_offset_keep_their_local_calendar_day():
     body = b"""[{"id": "x1", "steps": ["Laid before the House of Commons"],
         "itemDate": "2017-07-19T00:00:00+01:00", "houses": ["Commons"]}]"""
 
-    assert parse_business_items(body, "uksi/2017/807", PUBLIC_URL)[0].date == "2017-07-19"
+    assert item_events(body, "uksi/2017/807")[0].date == "2017-07-19"
 
 
 # --- kinds ---------------------------------------------------------------------------------
@@ -334,7 +352,7 @@ def test_search_rejects_anything_but_the_search_envelope(name):
 @pytest.mark.parametrize("name", ["challenge.html", "truncated.json", "wrong-shape.json"])
 def test_business_items_reject_anything_but_a_list_of_items(name):
     with pytest.raises(MalformedResponse):
-        parse_business_items(fixture(name), "uksi/2017/807", PUBLIC_URL)
+        item_events(fixture(name), "uksi/2017/807")
 
 
 def test_challenge_page_error_says_it_was_html():
@@ -344,14 +362,14 @@ def test_challenge_page_error_says_it_was_html():
 
 def test_empty_body_is_malformed():
     with pytest.raises(MalformedResponse, match="empty"):
-        parse_business_items(b"  \n", "uksi/2017/807", PUBLIC_URL)
+        item_events(b"  \n", "uksi/2017/807")
 
 
 def test_search_item_without_an_id_is_malformed():
-    with pytest.raises(MalformedResponse, match="no 'id'"):
+    with pytest.raises(MalformedResponse, match=r"value\.id: missing"):
         parse_instrument_search(b'{"items": [{"value": {"name": "x"}}], "totalResults": 1}')
 
 
 def test_business_item_that_is_not_an_object_is_malformed():
     with pytest.raises(MalformedResponse):
-        parse_business_items(b'["Laid before the House of Commons"]', "uksi/2017/807", PUBLIC_URL)
+        item_events(b'["Laid before the House of Commons"]', "uksi/2017/807")

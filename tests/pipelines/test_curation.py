@@ -6,9 +6,9 @@ import pytest
 
 from pipelines.curation import apply_curation, campaign_event_id
 from pipelines.retag import retag_all
-from pipelines.schema import open_database
 from pipelines.storage import TimelineStore
 from pipelines.tagging import load_rules
+from tests.support.database import new_database
 from timeline_spiders.items import Document, Event, Tag
 
 RULES = load_rules(Path(__file__).resolve().parents[2] / "data" / "campaigns.yml")
@@ -21,9 +21,8 @@ LETTER = (
 
 @pytest.fixture
 def db(tmp_path):
-    db = open_database(tmp_path / "timeline.db")
+    db = new_database(tmp_path / "timeline.db")
     store = TimelineStore(db)
-    store.sync_campaigns(RULES)
     store.save(
         Document(
             id="hansard:regret",
@@ -175,15 +174,36 @@ def test_taking_an_override_out_brings_the_rule_tag_back(db, tmp_path):
     assert timeline(db)["hansard:regret:debate"]["campaigns"] == '["boycott-school-census"]'
 
 
-def test_an_override_or_note_for_an_unknown_item_is_refused(db, tmp_path):
+def test_an_override_or_note_for_an_item_not_stored_yet_waits_for_it(db, tmp_path):
     write(
         tmp_path,
         "tag_overrides.csv",
-        "item_id,campaign,action,reason\nhansard:nope,boycott-school-census,add,x\n",
+        "item_id,campaign,action,reason\nhansard:later,boycott-school-census,add,x\n",
     )
-    write(tmp_path, "notes.csv", "item_id,note,author\nhansard:nope,Hello,Staff\n")
-    refused = apply_curation(db, RULES, tmp_path).refused
-    assert ["unknown item id 'hansard:nope'" in str(error) for error in refused] == [True, True]
+    write(tmp_path, "notes.csv", "item_id,note,author\nhansard:later,Hello,Staff\n")
+    report = apply_curation(db, RULES, tmp_path)
+    assert report.ok
+    assert [row.split(": ", 1)[1] for row in report.pending] == ["hansard:later"] * 2
+    assert "Waiting for an item not stored yet" in str(report)
+
+    TimelineStore(db).save(
+        Document(
+            id="hansard:later",
+            source="hansard",
+            doc_type="debate",
+            title="Later debate",
+            url="https://hansard.parliament.uk/later",
+            events=[Event("debate", "2017-01-10")],
+        )
+    )
+    assert not apply_curation(db, RULES, tmp_path).pending
+    assert timeline(db)["hansard:later:debate"]["note"] == "Hello"
+
+
+def test_an_item_id_that_names_no_source_is_refused(db, tmp_path):
+    write(tmp_path, "notes.csv", "item_id,note,author\nhansrd:typo,Hello,Staff\n")
+    (refused,) = apply_curation(db, RULES, tmp_path).refused
+    assert "unknown item id 'hansrd:typo'" in str(refused)
 
 
 def test_a_note_is_shown_next_to_its_item(db, tmp_path):
@@ -197,9 +217,8 @@ def test_a_note_is_shown_next_to_its_item(db, tmp_path):
 
 
 def test_the_example_files_in_data_load(tmp_path):
-    db = open_database(tmp_path / "timeline.db")
+    db = new_database(tmp_path / "timeline.db")
     store = TimelineStore(db)
-    store.sync_campaigns(RULES)
     store.save(
         Document(
             id="legislation:uksi/2016/808",

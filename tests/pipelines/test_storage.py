@@ -1,17 +1,18 @@
 import json
+import sqlite3
 
 import pytest
 
-from pipelines.schema import TABLES, ensure_schema, open_database
+from pipelines.schema import TABLES, VIEWS, is_current, migrate
 from pipelines.storage import TimelineStore
-from pipelines.tagging import load_rules
+from pipelines.storage.store import event_ids
+from tests.support.database import new_database
 from timeline_spiders.items import Contribution, Document, Event, Gone, Tag
 
 
 @pytest.fixture
 def store(tmp_path):
-    store = TimelineStore.open(tmp_path / "timeline.db")
-    store.sync_campaigns(load_rules("data/campaigns.yml"))
+    store = TimelineStore(new_database(tmp_path / "timeline.db"))
     yield store
     store.db.conn.close()
 
@@ -74,11 +75,54 @@ def test_a_changed_item_keeps_when_it_was_first_seen_and_adds_a_version(store):
     assert rows(store, "select count(*) from items") == [(1,)]
 
 
-def test_events_that_a_source_stops_sending_are_kept(store):
+def test_events_that_a_source_stops_sending_are_kept_but_leave_the_timeline(store):
     two = [Event("guidance_published", "2016-01-01"), Event("guidance_updated", "2017-01-01")]
-    store.save(debate(events=two))
-    store.save(debate(events=two[:1]))
+    store.save(debate(events=two), seen_at="2026-01-01T00:00:00+00:00")
+    store.save(debate(events=two[:1]), seen_at="2026-01-02T00:00:00+00:00")
+    assert rows(store, "select kind, superseded_at from events order by date") == [
+        ("guidance_published", None),
+        ("guidance_updated", "2026-01-02T00:00:00+00:00"),
+    ]
+    assert rows(store, "select kind from timeline") == [("guidance_published",)]
+
+
+def test_an_event_that_comes_back_is_shown_again_as_first_seen_before(store):
+    two = [Event("guidance_published", "2016-01-01"), Event("guidance_updated", "2017-01-01")]
+    store.save(debate(events=two), seen_at="2026-01-01T00:00:00+00:00")
+    store.save(debate(events=two[:1]), seen_at="2026-01-02T00:00:00+00:00")
+    store.save(debate(events=two, body="again"), seen_at="2026-01-03T00:00:00+00:00")
+    assert rows(store, "select kind, first_seen from timeline order by date") == [
+        ("guidance_published", "2026-01-01T00:00:00+00:00"),
+        ("guidance_updated", "2026-01-01T00:00:00+00:00"),
+    ]
+
+
+def test_a_second_date_of_a_kind_gets_an_id_of_its_own_and_the_first_keeps_its_id(store):
+    instrument = debate(id="legislation:uksi/2017/807", events=[Event("si_in_force", "2017-09-01")])
+    store.save(instrument)
+    later = Event("si_in_force", "2018-01-01")
+    store.save(debate(id=instrument.id, events=[Event("si_in_force", "2017-09-01"), later]))
+    assert rows(store, "select event_id, date from timeline order by date") == [
+        ("legislation:uksi/2017/807:si_in_force", "2017-09-01"),
+        ("legislation:uksi/2017/807:si_in_force:2018-01-01", "2018-01-01"),
+    ]
     assert rows(store, "select count(*) from events") == [(2,)]
+
+
+def test_two_unkeyed_events_of_one_kind_are_both_kept_not_merged():
+    document = debate(events=[Event("si_laid", "2016-07-21"), Event("si_laid", "2016-07-20")])
+    assert [event_id for event_id, _ in event_ids(document)] == [
+        "hansard:abc:si_laid",
+        "hansard:abc:si_laid:2016-07-21",
+    ]
+
+
+def test_a_single_unkeyed_event_keeps_its_id_when_its_date_moves(store):
+    store.save(debate(events=[Event("written_question", "2016-10-24")]))
+    store.save(debate(events=[Event("written_question", "2016-11-01")]))
+    assert rows(store, "select id, date, superseded_at from events") == [
+        ("hansard:abc:written_question", "2016-11-01", None)
+    ]
 
 
 def test_derived_citations_and_rule_tags_are_replaced_when_content_changes(store):
@@ -97,10 +141,8 @@ def test_search_index_follows_the_items(store):
 
 
 def test_schema_adds_new_columns_to_an_old_database_without_losing_rows(tmp_path):
-    path = tmp_path / "timeline.db"
-    db = open_database(path)
+    db = new_database(tmp_path / "timeline.db", campaigns=False)
     db.execute("insert into campaigns (slug) values ('x')")
-    db.conn.commit()
     # An older release had no description column on campaigns.
     db.execute("drop view timeline")
     db.execute("drop view item_tags")
@@ -108,11 +150,32 @@ def test_schema_adds_new_columns_to_an_old_database_without_losing_rows(tmp_path
     db.execute("drop table item_campaigns")
     db.execute("drop table campaigns")
     db.execute("alter table campaigns_old rename to campaigns")
-    db.conn.commit()
-    ensure_schema(db)
+    db.execute("pragma user_version = 1")
+    assert migrate(db)
     assert set(TABLES["campaigns"]["columns"]) <= set(db["campaigns"].columns_dict)
     assert rows(TimelineStore(db), "select slug from campaigns") == [("x",)]
     assert "timeline" in db.view_names()
+    assert is_current(db)
+
+
+def test_a_current_schema_is_not_touched_again(tmp_path):
+    db = new_database(tmp_path / "timeline.db", campaigns=False)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    assert not migrate(db)
+    assert statements == ["pragma user_version"]
+
+
+def test_a_failed_migration_leaves_the_old_schema_whole(tmp_path, monkeypatch):
+    db = new_database(tmp_path / "timeline.db", campaigns=False)
+    db.execute("drop view timeline")
+    db.execute("create view timeline as select 1 as event_id")
+    db.execute("pragma user_version = 1")
+    monkeypatch.setitem(VIEWS, "timeline", "select from nowhere")  # fails after the drops
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(db)
+    assert rows(TimelineStore(db), "select * from timeline") == [(1,)]
+    assert db.execute("pragma user_version").fetchone() == (1,)
 
 
 def test_metadata_is_stored_as_json(store):
@@ -167,8 +230,8 @@ def test_a_new_timestamp_with_the_same_reader_visible_content_is_no_new_version(
 
 def test_a_gone_document_is_marked_and_kept(store):
     store.save(debate())
-    assert store.mark_gone(Gone("hansard:abc", "https://x", 410), seen_at="2026-03-01")
-    assert not store.mark_gone(Gone("hansard:abc", "https://x", 410), seen_at="2026-03-02")
-    assert not store.mark_gone(Gone("hansard:never-stored", "https://x", 404))
+    assert store.write_gone(Gone("hansard:abc", "https://x", 410), seen_at="2026-03-01")
+    assert not store.write_gone(Gone("hansard:abc", "https://x", 410), seen_at="2026-03-02")
+    assert not store.write_gone(Gone("hansard:never-stored", "https://x", 404))
     assert rows(store, "select gone_at from items") == [("2026-03-01",)]
     assert rows(store, "select count(*) from timeline") == [(1,)]

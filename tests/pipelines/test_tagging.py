@@ -70,7 +70,7 @@ def test_a_tag_says_which_rule_and_terms_matched():
 
 def test_rules_give_search_phrases_and_tracked_documents():
     assert "alternative provision census" in RULES.search_phrases()
-    assert RULES.tracked_list("legislation") == ["uksi/2016/808", "uksi/2017/807"]
+    assert RULES.search_plan().tracked_list("legislation") == ["uksi/2016/808", "uksi/2017/807"]
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from timeline_spiders.sources import base_url_defaults
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRAPY = [sys.executable, "-m", "scrapy.cmdline"]
 
@@ -19,13 +21,7 @@ TEST_SETTINGS = {
     "DOWNLOAD_TIMEOUT": "5",
     "LOG_LEVEL": "WARNING",
 }
-BASE_URL_SETTINGS = (
-    "LEGISLATION_URL",
-    "HANSARD_API_URL",
-    "QUESTIONS_API_URL",
-    "GOVUK_URL",
-    "SI_API_URL",
-)
+BASE_URL_SETTINGS = tuple(base_url_defaults())
 
 
 @dataclass
@@ -36,7 +32,11 @@ class CrawlResult:
 
 
 def run_scrapy(
-    *args: str, db: Path, base_url: str, settings: dict[str, str] | None = None, timeout=120
+    *args: str,
+    db: Path,
+    base_url: str,
+    settings: dict[str, str] | None = None,
+    timeout: float = 120,
 ) -> CrawlResult:
     """Run `scrapy <args>` in the project, every source pointed at `base_url`."""
     env = {**os.environ, "TIMELINE_DB": str(db)}

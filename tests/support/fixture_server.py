@@ -64,6 +64,8 @@ class FixtureServer:
         #: are (searches carry date windows that depend on today's date).
         self.partial_routes: list[tuple[str, dict[str, str], list[Reply]]] = []
         self.requests: list[str] = []
+        #: What every path without a route of its own answers (None: 404 "not found").
+        self.fallback: Reply | None = None
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -112,6 +114,12 @@ class FixtureServer:
             self.routes.pop(route_key(path), None)
         return self.add(path, fixture, **kwargs)
 
+    def answer_everything_else(self, fixture: str | None = None, **reply) -> FixtureServer:
+        """Answer every path that has no route of its own with this reply."""
+        with self._lock:
+            self.fallback = make_reply(fixture, **reply)
+        return self
+
     def count(self, prefix: str = "") -> int:
         """How many requests were made to paths starting with `prefix` (robots.txt aside)."""
         with self._lock:
@@ -122,7 +130,7 @@ class FixtureServer:
             self.requests.append(path)
             queue = self.routes.get(route_key(path)) or self._partial_match(path)
             if not queue:
-                return Reply(404, b"not found", {"Content-Type": "text/plain"})
+                return self.fallback or Reply(404, b"not found", {"Content-Type": "text/plain"})
             return queue.pop(0) if len(queue) > 1 else queue[0]
 
     def _partial_match(self, path: str) -> list[Reply] | None:

@@ -1,4 +1,4 @@
-from timeline_spiders.extensions import SourceRun, monitor_problems
+from timeline_jobs.run_recorder import SourceRun, monitor_problems
 
 
 def test_a_source_with_no_live_items_fails():

@@ -2,18 +2,22 @@
 
 import asyncio
 import json
+import re
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from pipelines.schema import TABLES, VIEWS, open_database
+from pipelines.schema import TABLES, VIEWS
 from pipelines.storage import TimelineStore
-from pipelines.tagging import load_rules
-from tests.end_to_end.conftest import ROOT, datasette_for
+from tests.end_to_end.conftest import datasette_for
+from tests.support.database import new_database
+from timeline_jobs.run_recorder import SourceRun
+from timeline_site.calendar import calendar, ical_fold
+from timeline_site.config import metadata as site_metadata
+from timeline_site.formatting import safe_url
 from timeline_site.headers import allowed_origin
-from timeline_site.pages import calendar, ical_fold, safe_url
-from timeline_spiders.extensions import SourceRun
 from timeline_spiders.items import Document, Event, Tag
+from timeline_spiders.sources import SOURCES, event_kind_labels
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -21,9 +25,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("site") / "timeline.db"
-    db = open_database(path)
+    db = new_database(path)
     store = TimelineStore(db)
-    store.sync_campaigns(load_rules(ROOT / "data" / "campaigns.yml"))
     store.save(
         Document(
             id="hansard:regret",
@@ -201,9 +204,18 @@ def test_cors_origins_can_be_limited():
 
 
 def test_every_table_and_view_is_described_in_the_metadata():
-    metadata = json.loads((ROOT / "datasette_metadata.json").read_text())
+    metadata = site_metadata()
     described = set(metadata["databases"]["timeline"]["tables"])
     assert set(TABLES) | set(VIEWS) <= described
     for name in TABLES:
         columns = set(metadata["databases"]["timeline"]["tables"][name]["columns"])
         assert set(TABLES[name]["columns"]) <= columns, name
+
+
+def test_the_metadata_names_every_declared_source_and_event_kind():
+    columns = site_metadata()["databases"]["timeline"]["tables"]["timeline"]["columns"]
+    for source in SOURCES:
+        assert f"{source.name} ({source.label}" in columns["source"], source.name
+    for kind, label in event_kind_labels().items():
+        assert f"{kind} ({label})" in columns["kind"], kind
+    assert not re.search(r"\{[a-z_]+\}", json.dumps(site_metadata()))  # every placeholder filled

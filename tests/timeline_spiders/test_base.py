@@ -18,3 +18,9 @@ def test_fetched_urls_are_stored_as_public_ones():
 def test_links_to_other_hosts_are_left_alone():
     url = "https://assets.publishing.service.gov.uk/file.pdf"
     assert rebase(url, PUBLIC, LOCAL) == url
+
+
+def test_links_to_legislation_gov_uks_other_names_are_fetched_from_the_configured_base():
+    # Older Atom feeds link their next page on legislation.data.gov.uk, over http.
+    url = "http://legislation.data.gov.uk/1110-2016/data.feed?page=675"
+    assert rebase(url, PUBLIC, LOCAL) == f"{LOCAL}/1110-2016/data.feed?page=675"

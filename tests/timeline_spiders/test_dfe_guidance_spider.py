@@ -33,6 +33,7 @@ def spider(tmp_path) -> DfeGuidanceSpider:
             "GOVUK_URL": LOCAL,
             "CAMPAIGN_RULES": str(ROOT / "data" / "campaigns.yml"),
             "TIMELINE_DB": str(tmp_path / "no-runs-yet.db"),
+            "SPIDER_CONTEXT": "pipelines.spider_context.spider_context",
         },
     )
     return DfeGuidanceSpider.from_crawler(crawler)
@@ -64,19 +65,19 @@ def paths(requests) -> list[str]:
 
 
 def test_the_spider_is_dfe_guidance_on_the_govuk_source(spider):
-    assert (spider.name, spider.source) == ("dfe_guidance", "govuk")
+    assert (spider.name, spider.source.name) == ("dfe_guidance", "govuk")
 
 
 def test_start_fetches_the_tracked_paths_then_searches_dfe_for_each_phrase(spider):
     requests = start_requests(spider)
 
-    tracked = spider.rules.tracked_list("govuk_paths")
+    tracked = spider.plan.tracked_list("govuk_paths")
     assert [r.url for r in requests[: len(tracked)]] == [
         f"{LOCAL}/api/content{path}" for path in tracked
     ]
     assert all(r.meta["handle_httpstatus_list"] == [404, 410] for r in requests[: len(tracked)])
     searches = requests[len(tracked) :]
-    assert [query(r)["q"] for r in searches] == [[p] for p in spider.rules.search_phrases()]
+    assert [query(r)["q"] for r in searches] == [[p] for p in spider.plan.phrases]
     assert query(searches[0]) == {
         "q": ["pupil nationality"],
         "filter_organisations": ["department-for-education"],

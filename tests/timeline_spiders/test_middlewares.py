@@ -1,9 +1,8 @@
 from datetime import UTC, datetime
 
 from scrapy.http import Request, Response
-from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
-from timeline_spiders import settings as project_settings
 from timeline_spiders.middlewares import RespectfulRetryMiddleware, retry_after_seconds
 
 
@@ -16,10 +15,7 @@ def test_retry_after_in_seconds_or_as_a_date():
 
 
 def middleware(**overrides) -> RespectfulRetryMiddleware:
-    settings = Settings()
-    settings.setmodule(project_settings)
-    settings.update(overrides)
-    return RespectfulRetryMiddleware(settings)
+    return RespectfulRetryMiddleware(get_crawler(settings_dict=overrides))
 
 
 def test_backoff_doubles_with_each_retry_and_is_capped():

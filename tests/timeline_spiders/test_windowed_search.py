@@ -1,9 +1,8 @@
-"""The date windows, paging rules and phrase filter the Parliament spiders share."""
+"""The date windows and paging rules the Parliament spiders share."""
 
 from datetime import date
 
-from timeline_spiders.spiders.hansard import Paging, Search, Window, yearly_windows
-from timeline_spiders.spiders.questions import mentions
+from timeline_spiders.windowed_search import Paging, Search, Window, yearly_windows
 
 YEAR_2016 = Window(date(2016, 1, 1), date(2016, 12, 31))
 
@@ -64,11 +63,3 @@ def test_paging_without_a_total_goes_on_until_an_empty_page():
     assert state.next_skip(["a"], 1, None) == 1
     assert state.next_skip([], 0, None) is None
     assert not state.short
-
-
-def test_phrases_match_word_for_word_ignoring_case_and_punctuation():
-    phrases = ["pupils' nationality", "alternative provision census"]
-    assert mentions("Pupils: Nationality", phrases)
-    assert mentions("the Alternative Provision Census records", phrases)
-    assert not mentions("the nationality of pupils", phrases)
-    assert not mentions("alternative provision censuses", phrases)

@@ -7,8 +7,10 @@ import argparse
 from scrapy.commands import ScrapyCommand
 
 from pipelines.curation import apply_curation
-from pipelines.schema import open_database
+from pipelines.database import DatabaseUnusable, open_database
+from pipelines.schema import migrate
 from pipelines.tagging import RulesError, load_rules
+from timeline_jobs.lock import JobLocked, exclusive_job
 
 
 class Command(ScrapyCommand):
@@ -26,10 +28,18 @@ class Command(ScrapyCommand):
             print(f"Rules refused, nothing loaded: {error}")
             self.exitcode = 2
             return
-        db = open_database(self.settings.get("TIMELINE_DB"))
+        db_path = self.settings.get("TIMELINE_DB")
         try:
-            report = apply_curation(db, rules, self.settings.get("CURATION_DIR"))
-            print(report)
-        finally:
-            db.conn.close()
+            with exclusive_job(db_path, "scrapy curate"):
+                db = open_database(db_path)
+                try:
+                    migrate(db)
+                    report = apply_curation(db, rules, self.settings.get("CURATION_DIR"))
+                finally:
+                    db.conn.close()
+        except (JobLocked, DatabaseUnusable) as error:
+            print(error)
+            self.exitcode = 2
+            return
+        print(report)
         self.exitcode = 0 if report.ok else 1

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import argparse
 import uuid
+from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
+from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from pipelines.curation import apply_curation
+from pipelines.curation import CurationReport, apply_curation
+from pipelines.database import DatabaseUnusable, open_database
 from pipelines.retag import retag_all
-from pipelines.schema import open_database
-from pipelines.tagging import RulesError, load_rules
-from timeline_spiders.commands._report import format_outcome, format_run_report
+from pipelines.schema import migrate
+from pipelines.tagging import CampaignRules, RulesError, load_rules
+from timeline_jobs.lock import JobLocked, exclusive_job
+from timeline_jobs.report import format_outcome, format_run_report
+from timeline_jobs.run_recorder import RunRecorder, SourceRun
+from timeline_spiders.base import TimelineSpider
+from timeline_spiders.sources import Source, source_named
 
 
 class Command(ScrapyCommand):
@@ -30,7 +37,8 @@ class Command(ScrapyCommand):
             "re-derives citations and campaign tags for everything stored and optimises the "
             "search index. Prints one line per source and stores the report in the runs "
             "table. Exits 0 only if every source succeeded and every staff file loaded; "
-            "what did succeed is stored either way."
+            "what did succeed is stored either way. Refuses to start while another job "
+            "writes to the same database."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
@@ -48,11 +56,86 @@ class Command(ScrapyCommand):
             help="search every source from BACKFILL_FROM, not from the last successful run",
         )
 
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        db_path = Path(self.settings.get("TIMELINE_DB"))
+        names = self.in_dependency_order(self.spiders_for(opts.source))
+        try:
+            rules = load_rules(self.settings.get("CAMPAIGN_RULES"))
+        except RulesError as error:
+            raise UsageError(f"{error}\nNothing was crawled.", print_help=False) from None
+        try:
+            with exclusive_job(db_path, "scrapy nightly"):
+                self.exitcode = self.run_job(db_path, names, rules, opts.backfill)
+        except (JobLocked, DatabaseUnusable) as error:
+            print(error)
+            self.exitcode = 2
+
+    def run_job(self, db_path: Path, names: list[str], rules: CampaignRules, backfill: bool) -> int:
+        """Migrate, crawl, load the staff files, re-tag, re-index; the exit status."""
+        assert self.settings is not None
+        existed = db_path.exists()
+        db = open_database(db_path, create=True)
+        try:
+            if not existed:
+                print(f"No database at {db_path}: created a new, empty timeline.")
+            if migrate(db):
+                print("Database schema brought up to date.")
+        finally:
+            db.conn.close()
+
+        runs = self.crawl(names, backfill)
+        print(format_run_report(runs))
+        curation = self.after_crawl(db_path, rules)
+        sources = [self.source_of_spider(name) for name in names]
+        print(format_outcome(runs, sources))
+        all_ran = {run.source for run in runs} == set(sources) and not self.bootstrap_failed
+        sources_ok = all_ran and all(run.succeeded for run in runs)
+        return 0 if sources_ok and curation.ok else 1
+
+    def source_of_spider(self, name: str) -> str:
+        assert self.crawler_process is not None
+        return _source_of_spider(self.crawler_process.spider_loader.load(name))
+
+    @property
+    def bootstrap_failed(self) -> bool:
+        assert self.crawler_process is not None
+        return bool(self.crawler_process.bootstrap_failed)
+
+    def crawl(self, names: list[str], backfill: bool) -> list[SourceRun]:
+        """Run the spiders in one process, each after the sources whose items it reads."""
+        assert self.crawler_process is not None and self.settings is not None
+        self.settings.set("TIMELINE_JOB_ID", uuid.uuid4().hex[:12], priority="cmdline")
+        if backfill:
+            self.settings.set("TIMELINE_BACKFILL", True, priority="cmdline")
+        crawlers: list[Crawler] = [self.crawler_process.create_crawler(name) for name in names]
+        started: dict[str, object] = {}
+        for crawler in crawlers:
+            source = _source_of(crawler)
+            after = [started[other] for other in source.reads_items_of if other in started]
+            started[source.name] = self.crawler_process.crawl(crawler, prerequisites=after)
+        self.crawler_process.start()
+        recorders = [crawler.get_extension(RunRecorder) for crawler in crawlers]
+        return [r.run for r in recorders if r is not None and r.run is not None]
+
+    def after_crawl(self, db_path: Path, rules: CampaignRules) -> CurationReport:
+        db = open_database(db_path)
+        try:
+            assert self.settings is not None
+            curation = apply_curation(db, rules, self.settings.get("CURATION_DIR"))
+            print(curation)
+            print(retag_all(db, rules, only_if_rules_changed=True))
+            db.table("items").optimize()
+            print("Search index optimised.")
+        finally:
+            db.conn.close()
+        return curation
+
     def spiders_for(self, wanted: list[str]) -> list[str]:
         """Spider names for `--source` values, which may name a spider or a source."""
         assert self.crawler_process is not None
         loader = self.crawler_process.spider_loader
-        by_source = {loader.load(name).source: name for name in loader.list()}
+        by_source = {_source_of_spider(loader.load(name)): name for name in loader.list()}
         available = sorted(set(loader.list()) | set(by_source))
         names = []
         for value in wanted or sorted(loader.list()):
@@ -62,55 +145,31 @@ class Command(ScrapyCommand):
         return list(dict.fromkeys(names))
 
     def in_dependency_order(self, names: list[str]) -> list[str]:
-        """Spiders named in another's `runs_after` come first."""
+        """Spiders whose items another reads (`Source.reads_items_of`) come first."""
         assert self.crawler_process is not None
         loader = self.crawler_process.spider_loader
+        spider_of = {_source_of_spider(loader.load(name)): name for name in names}
         ordered: list[str] = []
 
         def visit(name: str) -> None:
             if name in ordered:
                 return
-            for other in loader.load(name).runs_after:
-                if other in names:
-                    visit(other)
+            for source in source_named(_source_of_spider(loader.load(name))).reads_items_of:
+                if source in spider_of:
+                    visit(spider_of[source])
             ordered.append(name)
 
         for name in names:
             visit(name)
         return ordered
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.crawler_process is not None and self.settings is not None
-        try:
-            rules = load_rules(self.settings.get("CAMPAIGN_RULES"))
-        except RulesError as error:
-            raise UsageError(str(error), print_help=False) from None
-        names = self.in_dependency_order(self.spiders_for(opts.source))
 
-        self.settings.set("TIMELINE_JOB_ID", uuid.uuid4().hex[:12], priority="cmdline")
-        if opts.backfill:
-            self.settings.set("TIMELINE_BACKFILL", True, priority="cmdline")
-        crawlers = [self.crawler_process.create_crawler(name) for name in names]
-        tasks: dict[str, object] = {}
-        for name, crawler in zip(names, crawlers, strict=True):
-            after = [tasks[other] for other in crawler.spidercls.runs_after if other in tasks]
-            tasks[name] = self.crawler_process.crawl(crawler, prerequisites=after)
-        self.crawler_process.start()
+def _source_of_spider(spider_class: type) -> str:
+    if issubclass(spider_class, TimelineSpider):
+        return spider_class.source.name
+    return str(getattr(spider_class, "name", ""))
 
-        runs = [c.run_recorder.run for c in crawlers if getattr(c, "run_recorder", None)]
-        runs = [run for run in runs if run is not None]
-        print(format_run_report(runs))
 
-        db = open_database(self.settings.get("TIMELINE_DB"))
-        try:
-            curation = apply_curation(db, rules, self.settings.get("CURATION_DIR"))
-            print(curation)
-            print(retag_all(db, rules, only_if_rules_changed=True))
-            db["items"].optimize()
-            print("Search index optimised.")
-        finally:
-            db.conn.close()
-        print(format_outcome(runs))
-        all_ran = len(runs) == len(names) and not self.crawler_process.bootstrap_failed
-        sources_ok = all_ran and all(run.succeeded for run in runs)
-        self.exitcode = 0 if sources_ok and curation.ok else 1
+def _source_of(crawler: Crawler) -> Source:
+    assert crawler.spidercls is not None and issubclass(crawler.spidercls, TimelineSpider)
+    return crawler.spidercls.source

@@ -6,9 +6,11 @@ import argparse
 
 from scrapy.commands import ScrapyCommand
 
+from pipelines.database import DatabaseUnusable, open_database
 from pipelines.retag import retag_all
-from pipelines.schema import open_database
+from pipelines.schema import migrate
 from pipelines.tagging import RulesError, load_rules
+from timeline_jobs.lock import JobLocked, exclusive_job
 
 
 class Command(ScrapyCommand):
@@ -26,8 +28,15 @@ class Command(ScrapyCommand):
             print(f"Rules refused, nothing re-tagged: {error}")
             self.exitcode = 2
             return
-        db = open_database(self.settings.get("TIMELINE_DB"))
+        db_path = self.settings.get("TIMELINE_DB")
         try:
-            print(retag_all(db, rules))
-        finally:
-            db.conn.close()
+            with exclusive_job(db_path, "scrapy retag"):
+                db = open_database(db_path)
+                try:
+                    migrate(db)
+                    print(retag_all(db, rules))
+                finally:
+                    db.conn.close()
+        except (JobLocked, DatabaseUnusable) as error:
+            print(error)
+            self.exitcode = 2

@@ -20,20 +20,30 @@ import mimetypes
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
 from timeline_spiders.items import Document, Event
 from timeline_spiders.parsers import MalformedResponse
+from timeline_spiders.parsers.reading import (
+    Record,
+    html_to_text,
+    load_json,
+    load_json_record,
+    squash,
+)
 
 GOVUK_ORIGIN = "https://www.gov.uk"
+#: Where GOV.UK serves uploaded files; the same path on www.gov.uk redirects here.
+ASSETS_ORIGIN = "https://assets.publishing.service.gov.uk"
 SOURCE = "govuk"
 
 # Hosts whose paths are GOV.UK base paths. Search results for "recommended links"
 # point elsewhere and have no content item, so they are dropped rather than guessed.
 _GOVUK_HOSTS = frozenset({"www.gov.uk", "gov.uk"})
+_ASSET_HOSTS = frozenset({"www.gov.uk", "gov.uk", "assets.publishing.service.gov.uk"})
+_UPLOADS = "/government/uploads/"
 
 # Items the content store answers with that are not documents.
 _NOT_DOCUMENT_SCHEMAS = {
@@ -74,37 +84,27 @@ class SearchPage:
 def parse_search_page(body: bytes) -> SearchPage:
     """Read a `search.json` response into base paths to fetch from the Content API.
 
-    Result `link`s are usually paths, but some are absolute URLs: GOV.UK ones are
-    reduced to their path, other hosts are skipped (nothing to fetch from the
-    Content API). Paths are de-duplicated in result order.
+    Result `link`s are usually paths, sometimes without their leading slash (as the
+    Search API's own field definitions warn), sometimes absolute URLs: GOV.UK ones are
+    reduced to their path, other hosts are skipped (nothing to fetch from the Content
+    API). Paths are de-duplicated in result order.
     """
-    data = _load_json(body, "GOV.UK search page")
-    results = data.get("results")
-    if not isinstance(results, list):
-        raise MalformedResponse("GOV.UK search page has no 'results' list")
-    total = data.get("total")
-    if not isinstance(total, int) or isinstance(total, bool):
-        raise MalformedResponse("GOV.UK search page has no integer 'total'")
-    start = data.get("start", 0)
-    if not isinstance(start, int) or isinstance(start, bool):
-        start = 0
-
-    base_paths: list[str] = []
+    page = load_json_record(body, "GOV.UK search page")
+    results = page.required_records("results")
+    base_paths: dict[str, None] = {}
     days: list[date] = []
     for result in results:
-        if not isinstance(result, dict):
-            continue
-        path = _govuk_path(result.get("link"))
-        if path and path not in base_paths:
-            base_paths.append(path)
-        published = _parse_timestamp(_text(result.get("public_timestamp")))
+        path = _govuk_path(result.text("link"))
+        if path:
+            base_paths[path] = None
+        published = _parse_timestamp(result.text("public_timestamp"))
         if published is not None:
             days.append(published.date())
     return SearchPage(
-        base_paths=base_paths,
-        total=total,
+        base_paths=list(base_paths),
+        total=page.required_integer("total"),
         count=len(results),
-        start=start,
+        start=page.integer("start") or 0,
         oldest=min(days, default=None),
     )
 
@@ -134,20 +134,32 @@ def redirect_target(body: bytes) -> str | None:
     destination comes back as a bare path (query and fragment dropped, as the
     Content API is keyed by path); an off-site destination comes back as the full URL.
     """
-    data = _load_json(body, "GOV.UK content item")
-    if data.get("schema_name") != "redirect" and data.get("document_type") != "redirect":
+    item = load_json_record(body, "GOV.UK content item")
+    if "redirect" not in (item.text("schema_name"), item.text("document_type")):
         return None
-    redirects = [r for r in data.get("redirects") or [] if isinstance(r, dict)]
+    redirects = item.records("redirects")
     if not redirects:
         return None
-    base_path = data.get("base_path")
-    chosen = next((r for r in redirects if r.get("path") == base_path), redirects[0])
-    destination = chosen.get("destination")
-    if not isinstance(destination, str) or not destination.strip():
+    base_path = item.text("base_path")
+    chosen = next((r for r in redirects if r.text("path") == base_path), redirects[0])
+    destination = chosen.text("destination")
+    if not destination:
         return None
-    destination = destination.strip()
-    path = _govuk_path(destination)
-    return path if path else destination
+    return _govuk_path(destination) or destination
+
+
+def gone_alternative(body: bytes) -> str | None:
+    """The page a removed item's body sends readers to (`details.alternative_path`), as a
+    GOV.UK base path, or None. Bodies that are not a gone item say nothing."""
+    try:
+        data = load_json(body, "GOV.UK gone item")
+    except MalformedResponse:
+        return None
+    if not isinstance(data, dict) or data.get("schema_name") not in ("gone", "vanish"):
+        return None
+    details = data.get("details")
+    alternative = details.get("alternative_path") if isinstance(details, dict) else None
+    return _govuk_path(alternative) if isinstance(alternative, str) else None
 
 
 def parse_content_item(body: bytes) -> Document:
@@ -158,74 +170,31 @@ def parse_content_item(body: bytes) -> Document:
     the withdrawal notice. Redirect and gone items raise `MalformedResponse` because
     they describe a path, not a document.
     """
-    data = _load_json(body, "GOV.UK content item")
-    schema_name = _text(data.get("schema_name")) or _text(data.get("format"))
-    document_type = _text(data.get("document_type")) or schema_name
-    base_path = data.get("base_path")
-    for not_document in (schema_name, document_type):
-        if not_document in _NOT_DOCUMENT_SCHEMAS:
-            raise MalformedResponse(
-                f"GOV.UK content item {base_path or '(no base_path)'} "
-                f"{_NOT_DOCUMENT_SCHEMAS[not_document]}"
-            )
-    if not isinstance(base_path, str) or not base_path.startswith("/"):
-        raise MalformedResponse("GOV.UK content item has no base_path")
-    title = _text(data.get("title"))
-    if not title:
-        raise MalformedResponse(f"GOV.UK content item {base_path} has no title")
-
-    details = data.get("details") if isinstance(data.get("details"), dict) else {}
-    attachments = _attachments(details)
-    body_text = _html_to_text(_body_html(details.get("body")))
-    attachment_titles = "\n".join(a["title"] for a in attachments if a["title"])
-    full_text = "\n\n".join(part for part in (body_text, attachment_titles) if part)
-
-    changes = _change_entries(details)
-    first_published = (
-        _text(data.get("first_published_at"))
-        or _text(details.get("first_public_at"))
-        or (changes[0][0] if changes else "")
-        or _text(data.get("public_updated_at"))
-    )
-    events: list[Event] = []
-    if first_published:
-        events.append(Event(kind="guidance_published", date=first_published))
-    events.extend(_update_events(changes, first_published))
-
-    withdrawn_notice = _withdrawn_notice(data, details)
-    withdrawn = bool(withdrawn_notice)
-    withdrawn_at = _text(withdrawn_notice.get("withdrawn_at"))
-    if withdrawn_at:
-        events.append(
-            Event(
-                kind="guidance_withdrawn",
-                date=withdrawn_at,
-                summary=_html_to_text(_text(withdrawn_notice.get("explanation"))),
-            )
-        )
-
-    raw_change_count = len(_list(details.get("change_history"))) or len(
-        _list(details.get("change_notes"))
-    )
+    item = load_json_record(body, "GOV.UK content item")
+    base_path, document_type, schema_name = _identity(item)
+    details = item.record("details") or Record({}, "GOV.UK content item.details")
+    attachments, changes = _attachments(details), _change_entries(details)
+    first_published = _first_published(item, details, changes)
+    notice = _withdrawn_notice(item, details)
     document = Document(
         id=document_id(base_path),
         source=SOURCE,
         doc_type=document_type or "unknown",
-        title=title,
+        title=item.required_text("title"),
         url=canonical_url(base_path),
-        summary=_text(data.get("description")),
-        body=full_text,
-        events=events,
+        summary=item.text("description"),
+        body=_full_text(details, attachments),
+        events=_events(first_published, changes, notice),
         metadata={
-            "content_id": _text(data.get("content_id")),
+            "content_id": item.text("content_id"),
             "document_type": document_type,
             "schema_name": schema_name,
-            "organisations": _organisations(data, details),
+            "organisations": _organisations(item, details),
             "attachments": attachments,
-            "public_updated_at": _text(data.get("public_updated_at")),
+            "public_updated_at": item.text("public_updated_at"),
             "first_published_at": first_published,
-            "withdrawn": withdrawn,
-            "change_note_count": raw_change_count,
+            "withdrawn": notice is not None,
+            "change_note_count": _change_note_count(details),
         },
         # A silent edit (new fingerprint, no new change note) becomes an update event.
         silent_change_kind="guidance_updated",
@@ -249,118 +218,156 @@ def content_fingerprint(document: Document) -> str:
 
     Re-publishing or re-crawling an unchanged page keeps the hash; an edit to the
     title, summary, body or attachments changes it even when DfE added no change
-    note, which is exactly the silent change the timeline wants to surface.
+    note, which is exactly the silent change the timeline wants to surface. An
+    attachment counts by its title and the file it is (`attachment_key`), not by how the
+    API happened to describe it, so a move from rendered HTML to attachment objects, or
+    from www.gov.uk to the assets host, is no change.
     """
     attachments = [
-        [_text(a.get("title")), _text(a.get("url"))]
+        [squash(str(a.get("title", ""))), attachment_key(str(a.get("url", "")))]
         for a in document.metadata.get("attachments") or []
         if isinstance(a, dict)
     ]
     payload = {
-        "title": _squash(document.title),
-        "summary": _squash(document.summary),
-        "body": _squash(document.body),
-        "attachments": attachments,
+        "title": squash(document.title),
+        "summary": squash(document.summary),
+        "body": squash(_body_without_attachment_titles(document.body)),
+        "attachments": sorted(attachments),
     }
     encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
+def attachment_key(url: str) -> str:
+    """What identifies an attachment's file whichever host or form links it: its path
+    for GOV.UK uploads (`/government/uploads/.../file/486440/x.pdf`), else the URL."""
+    parts = urlsplit(url)
+    if parts.netloc.lower() in _ASSET_HOSTS and parts.path.startswith((_UPLOADS, "/media/")):
+        return parts.path
+    return url
+
+
 # --- helpers -------------------------------------------------------------------------
 
-
-def _load_json(body: bytes, what: str) -> dict[str, Any]:
-    """Decode a JSON object, naming the usual failures (HTML interstitials, cut-off bodies)."""
-    text = body.decode("utf-8", errors="replace").lstrip("\ufeff")
-    stripped = text.lstrip()
-    if not stripped:
-        raise MalformedResponse(f"{what}: empty body")
-    if stripped.startswith("<"):
-        raise MalformedResponse(f"{what}: got an HTML page, not JSON ({stripped[:60]!r}...)")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MalformedResponse(
-            f"{what}: invalid or truncated JSON at line {exc.lineno} column {exc.colno}"
-        ) from exc
-    if not isinstance(data, dict):
-        raise MalformedResponse(f"{what}: expected a JSON object, got {type(data).__name__}")
-    return data
+#: Separates the page's text from its attachments' titles in `Document.body`.
+_ATTACHMENTS_HEADING = "\n\nAttachments:\n"
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+def _first_published(item: Record, details: Record, changes: list[tuple[str, str]]) -> str:
+    """When the page was first published: older captures keep it only in details, and a
+    few only in the oldest change note or the last update."""
+    return (
+        item.text("first_published_at")
+        or details.text("first_public_at")
+        or (changes[0][0] if changes else "")
+        or item.text("public_updated_at")
+    )
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
+def _change_note_count(details: Record) -> int:
+    return len(details.array("change_history")) or len(details.array("change_notes"))
 
 
-def _squash(text: str) -> str:
-    """Whitespace-insensitive form, so reflowed HTML does not look like an edit."""
-    return " ".join(text.split())
+def _identity(item: Record) -> tuple[str, str, str]:
+    """(base path, document type, schema name), or MalformedResponse for items that
+    describe a path rather than a document."""
+    schema_name = item.text("schema_name") or item.text("format")
+    document_type = item.text("document_type") or schema_name
+    base_path = item.text("base_path")
+    for not_document in (schema_name, document_type):
+        if not_document in _NOT_DOCUMENT_SCHEMAS:
+            raise MalformedResponse(
+                f"GOV.UK content item {base_path or '(no base_path)'} "
+                f"{_NOT_DOCUMENT_SCHEMAS[not_document]}"
+            )
+    if not base_path.startswith("/"):
+        raise MalformedResponse("GOV.UK content item has no base_path")
+    return base_path, document_type, schema_name
 
 
-def _govuk_path(link: Any) -> str:
-    """Path of a GOV.UK link (relative or absolute); "" for other hosts or junk."""
-    if not isinstance(link, str) or not link.strip():
+def _full_text(details: Record, attachments: list[dict[str, str]]) -> str:
+    """The page's text, then its attachments' titles (they are searchable words too)."""
+    text = html_to_text(_body_html(details))
+    titles = "\n".join(a["title"] for a in attachments if a["title"])
+    return f"{text}{_ATTACHMENTS_HEADING}{titles}" if titles else text
+
+
+def _body_without_attachment_titles(body: str) -> str:
+    return body.split(_ATTACHMENTS_HEADING, 1)[0]
+
+
+def _events(
+    first_published: str, changes: list[tuple[str, str]], notice: Record | None
+) -> list[Event]:
+    events: list[Event] = []
+    if first_published:
+        events.append(Event(kind="guidance_published", date=first_published))
+    events.extend(_update_events(changes, first_published))
+    if notice is not None and notice.text("withdrawn_at"):
+        events.append(
+            Event(
+                kind="guidance_withdrawn",
+                date=notice.text("withdrawn_at"),
+                summary=_text_with_links(notice.text("explanation")),
+            )
+        )
+    return events
+
+
+def _govuk_path(link: str) -> str:
+    """Path of a GOV.UK link (relative, with or without its leading slash, or absolute);
+    "" for other hosts or anything else."""
+    link = link.strip()
+    if not link:
         return ""
-    parts = urlsplit(link.strip())
-    if parts.netloc and parts.netloc.lower() not in _GOVUK_HOSTS:
-        return ""
+    parts = urlsplit(link)
     if parts.scheme and parts.scheme not in ("http", "https"):
         return ""
-    path = parts.path
-    return path if path.startswith("/") else ""
+    if parts.netloc:
+        return parts.path if parts.netloc.lower() in _GOVUK_HOSTS else ""
+    if parts.scheme:
+        return ""
+    return parts.path if parts.path.startswith("/") else f"/{parts.path}"
 
 
 def _absolute_url(url: str) -> str:
-    """Public absolute URL: relative paths resolve on www.gov.uk; http becomes https."""
+    """Public absolute URL: relative paths resolve on www.gov.uk; http becomes https;
+    uploaded files are given on the assets host GOV.UK serves them from."""
     if not url:
         return ""
     absolute = urljoin(f"{GOVUK_ORIGIN}/", url)
     if absolute.startswith("http://"):
         absolute = "https://" + absolute[len("http://") :]
+    parts = urlsplit(absolute)
+    if parts.netloc.lower() in _GOVUK_HOSTS and parts.path.startswith(_UPLOADS):
+        return f"{ASSETS_ORIGIN}{parts.path}"
     return absolute
 
 
-def _body_html(body: Any) -> str:
+def _body_html(details: Record) -> str:
     """details.body is HTML; some schemas send a list of {content_type, content}."""
-    if isinstance(body, str):
-        return body
-    for part in _list(body):
-        if isinstance(part, dict) and part.get("content_type") == "text/html":
-            return _text(part.get("content"))
+    if isinstance(details.values.get("body"), str):
+        return details.text("body")
+    for part in details.records("body"):
+        if part.text("content_type") == "text/html":
+            return part.text("content")
     return ""
 
 
-_BLOCK_TAGS = (
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
-    "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
-    "ul",
-)  # fmt: skip
-
-
-def _html_to_text(html: str) -> str:
-    """Plain text, one block per line, for search, citation finding and tagging.
-
-    Line breaks go only at block elements, so inline markup such as
-    `<strong>refused</strong>` stays inside its sentence and phrases remain searchable.
-    """
+def _text_with_links(html: str) -> str:
+    """Plain text of an explanation, each link's address kept after its words: a
+    withdrawal notice that says "read the new guidance" must say where it is."""
     if not html:
         return ""
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template"]):
-        tag.decompose()
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    lines = (" ".join(line.split()) for line in soup.get_text().splitlines())
-    return "\n".join(line for line in lines if line)
+    for link in soup.find_all("a", href=True):
+        href = _absolute_url(str(link["href"]))
+        if href and href not in link.get_text():
+            link.append(f" ({href})")
+    return html_to_text(str(soup))
 
 
-def _attachments(details: dict[str, Any]) -> list[dict[str, str]]:
+def _attachments(details: Record) -> list[dict[str, str]]:
     """Attachments as {title, url, content_type}, preferring structured objects.
 
     Current items carry `details.attachments` (objects); older captures only have
@@ -368,33 +375,28 @@ def _attachments(details: dict[str, Any]) -> list[dict[str, str]]:
     out of each block. When both exist they describe the same files, so the
     structured list wins and the HTML is ignored.
     """
-    found: list[dict[str, str]] = []
-    structured = [a for a in _list(details.get("attachments")) if isinstance(a, dict)]
-    if structured:
-        for item in structured:
-            url = _absolute_url(_text(item.get("url")))
-            content_type = _text(item.get("content_type"))
-            if not content_type and item.get("attachment_type") == "html":
-                content_type = "text/html"
-            found.append(
-                {
-                    "title": _text(item.get("title")),
-                    "url": url,
-                    "content_type": content_type or _guess_type(url),
-                }
-            )
-    else:
-        for block in _list(details.get("documents")):
-            if isinstance(block, str):
-                found.extend(_attachments_from_html(block))
-    unique: list[dict[str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    found = [_attachment(item) for item in details.records("attachments")]
+    if not found:
+        for block in details.texts("documents"):
+            found.extend(_attachments_from_html(block))
+    unique: dict[tuple[str, str], dict[str, str]] = {}
     for item in found:
-        key = (item["title"], item["url"])
-        if key not in seen and (item["title"] or item["url"]):
-            seen.add(key)
-            unique.append(item)
-    return unique
+        key = (item["title"], attachment_key(item["url"]))
+        if key not in unique and (item["title"] or item["url"]):
+            unique[key] = item
+    return list(unique.values())
+
+
+def _attachment(item: Record) -> dict[str, str]:
+    url = _absolute_url(item.text("url"))
+    content_type = item.text("content_type")
+    if not content_type and item.text("attachment_type") == "html":
+        content_type = "text/html"
+    return {
+        "title": item.text("title"),
+        "url": url,
+        "content_type": content_type or _guess_type(url),
+    }
 
 
 def _attachments_from_html(block: str) -> list[dict[str, str]]:
@@ -442,26 +444,25 @@ def _sort_key(timestamp: str) -> tuple[int, float, str]:
     return (0, parsed.timestamp(), timestamp)
 
 
-def _change_entries(details: dict[str, Any]) -> list[tuple[str, str]]:
+def _change_entries(details: Record) -> list[tuple[str, str]]:
     """(timestamp, note) pairs, oldest first, from change_history or manual change_notes.
 
     Whitehall items list `{public_timestamp, note}` newest first. Manuals list
     `{published_at, title, change_note}` per section, often several per publication,
     so the section title is kept in the note.
     """
-    entries: list[tuple[str, str]] = []
-    for item in _list(details.get("change_history")):
-        if isinstance(item, dict) and _text(item.get("public_timestamp")):
-            entries.append((_text(item.get("public_timestamp")), _text(item.get("note"))))
+    entries = [
+        (item.text("public_timestamp"), item.text("note"))
+        for item in details.records("change_history")
+        if item.text("public_timestamp")
+    ]
     if not entries:
-        for item in _list(details.get("change_notes")):
-            if not isinstance(item, dict) or not _text(item.get("published_at")):
-                continue
-            note = _text(item.get("change_note"))
-            section = _text(item.get("title"))
-            entries.append(
-                (_text(item.get("published_at")), f"{section}: {note}" if section else note)
-            )
+        for item in details.records("change_notes"):
+            if item.text("published_at"):
+                note, section = item.text("change_note"), item.text("title")
+                entries.append(
+                    (item.text("published_at"), f"{section}: {note}" if section else note)
+                )
     return sorted(entries, key=lambda entry: _sort_key(entry[0]))
 
 
@@ -508,33 +509,29 @@ def _update_events(changes: list[tuple[str, str]], first_published: str) -> list
     ]
 
 
-def _withdrawn_notice(data: dict[str, Any], details: dict[str, Any]) -> dict[str, Any]:
-    """The withdrawal notice, or {} when live (the API sends `{}` for live items).
+def _withdrawn_notice(item: Record, details: Record) -> Record | None:
+    """The withdrawal notice, or None when live (the API sends `{}` for live items).
 
     Current items put it at the top level; some older captures only had it in details.
     """
-    for candidate in (data.get("withdrawn_notice"), details.get("withdrawn_notice")):
-        if isinstance(candidate, dict) and (
-            _text(candidate.get("withdrawn_at")) or _text(candidate.get("explanation"))
+    for candidate in (item.record("withdrawn_notice"), details.record("withdrawn_notice")):
+        if candidate is not None and (
+            candidate.text("withdrawn_at") or candidate.text("explanation")
         ):
             return candidate
-    return {}
+    return None
 
 
-def _organisations(data: dict[str, Any], details: dict[str, Any]) -> list[str]:
+def _organisations(item: Record, details: Record) -> list[str]:
     """Organisation titles from links (expanded), falling back to a manual's own list."""
-    links = data.get("links") if isinstance(data.get("links"), dict) else {}
-    titles: list[str] = []
-    for source in (
-        links.get("organisations"),
-        links.get("primary_publishing_organisation"),
-        links.get("lead_organisations"),
-        details.get("organisations"),
+    links = item.record("links") or Record({}, "links")
+    for listed in (
+        links.records("organisations"),
+        links.records("primary_publishing_organisation"),
+        links.records("lead_organisations"),
+        details.records("organisations"),
     ):
-        for org in _list(source):
-            title = _text(org.get("title")) if isinstance(org, dict) else ""
-            if title and title not in titles:
-                titles.append(title)
+        titles = list(dict.fromkeys(org.text("title") for org in listed if org.text("title")))
         if titles:
-            break
-    return titles
+            return titles
+    return []

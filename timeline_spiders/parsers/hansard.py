@@ -3,47 +3,53 @@
 The spider searches (`/search/debates.json`, `/search/contributions/Spoken.json`), then
 fetches each matching section (`/debates/debate/{ExtId}.json`). These functions turn those
 bodies into plain values and `Document`s; see FORMAT-parliament.md for the format notes.
+
+One document per section that has words of its own. A heading with nothing said under it
+("Petition", or a regulations' title over a "Motion to Regret") contributes its title to
+each child's, and the children are the documents, so a child reached through its heading
+and the same child fetched on its own are the same document, read the same way.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString
 
 from timeline_spiders.items import Contribution, Document, Event
 from timeline_spiders.parsers import MalformedResponse
+from timeline_spiders.parsers.reading import Record, html_to_text, load_json_record, snippet
+from timeline_spiders.text import mentions
 
-PUBLIC_BASE = "https://hansard.parliament.uk"
+#: Where readers read debates (the API is on hansard-api.parliament.uk).
+PUBLIC_SITE = "https://hansard.parliament.uk"
 
 # Items tagged like this are page furniture (printed column breaks, time stamps), not words
 # anyone said; counting them as speeches would pollute search and speaker lists.
 NON_TEXT_TAGS = frozenset({"hs_columnnumber", "hs_timecode", "hs_timeline"})
 
-SUMMARY_SNIPPET_CHARS = 300
+SUMMARY_CHARS = 300
 
-_BLOCK_TAGS = (
-    "p",
-    "div",
-    "li",
-    "ul",
-    "ol",
-    "tr",
-    "table",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-)
 _ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _COLUMN_MARK = re.compile(r"\s*\[Column [^\]]+\]\s*")
+_TRAILING_GROUP = re.compile(r"\s*\(([^()]*)\)\s*$")
+#: Party labels as Hansard prints them after a member's name.
+PARTIES = frozenset(
+    {
+        "Con", "Lab", "LD", "SNP", "DUP", "UUP", "SDLP", "PC", "Green", "Ind", "Reform",
+        "Alliance", "CB", "Lab/Co-op", "Lab Co-op", "Non-Afl", "Bishops", "TUV", "Alba",
+        "Ind Con", "Ind Lab", "Ind LD", "Ind UU", "Ind SD", "Con Ind", "Lab Ind", "Co-op",
+        "Reform UK", "SF", "Respect", "Plaid Cymru", "Crossbench", "Non-affiliated",
+    }
+)  # fmt: skip
+#: The start of an attribution that names an office, with the person in brackets after it.
+_ROLE = re.compile(
+    r"^The |Speaker|Chair|Minister|Secretary of State|Solicitor General|Attorney General|"
+    r"Leader of the|Chancellor|Whip"
+)
 
 
 @dataclass(frozen=True)
@@ -52,65 +58,53 @@ class SearchPage:
 
     `debate_ext_ids` are the sections to fetch (in result order, without repeats);
     `contribution_ext_ids` are the matched speeches where the endpoint names them (the
-    Spoken search does, the debates search does not), and `matches_by_debate` groups them by
-    section so the spider can pass them to `parse_debate`. `total` is the API's
-    `TotalResultCount` (None when absent), which is not reliable enough to stop paging on:
-    `count` (results on this page) is.
+    Spoken search does, the debates search does not); the spider pages a speech search
+    by them. `total` is the API's `TotalResultCount` (None when absent), which is not
+    reliable enough to stop paging on: `count` (results on this page) is.
     """
 
     debate_ext_ids: list[str]
     contribution_ext_ids: list[str]
     total: int | None
     count: int
-    matches_by_debate: dict[str, list[str]] = field(default_factory=dict)
 
 
-def load_json(body: bytes, what: str) -> Any:
-    """Decode a JSON body, or say plainly that it was not JSON (a challenge page, a cut-off
-    transfer), so the spider reports the URL instead of storing nothing silently."""
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
-        head = body[:60].decode("utf-8", "replace").strip()
-        raise MalformedResponse(f"{what}: body is not JSON ({exc}); starts {head!r}") from exc
+@dataclass(frozen=True)
+class Speaker:
+    """Who a contribution is attributed to, read apart: "The Parliamentary Under-Secretary
+    of State for Schools (Lord Nash) (Con)" is Lord Nash, Con, speaking as the minister."""
+
+    member_id: int | None
+    name: str
+    role: str = ""
+    constituency: str = ""
+    party: str = ""
+
+    def merged(self, other: Speaker) -> Speaker:
+        """This speaker with what `other` (the same member elsewhere) adds."""
+        return Speaker(
+            self.member_id,
+            self.name or other.name,
+            self.role or other.role,
+            self.constituency or other.constituency,
+            self.party or other.party,
+        )
 
 
-def text_of(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def clean_title(value: Any) -> str:
-    """Hansard titles carry stray leading spaces and doubled spaces; collapse them."""
-    return " ".join(value.split()) if isinstance(value, str) else ""
-
-
-def _soup_text(soup: BeautifulSoup | Tag) -> str:
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for el in soup.find_all(_BLOCK_TAGS):
-        el.insert_before("\n")
-        el.insert_after("\n")
-    lines = (" ".join(line.split()) for line in soup.get_text().splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def html_to_text(html: str | None) -> str:
-    """Plain text from an API HTML fragment: one line per paragraph, entities decoded.
-
-    Both APIs deliver speeches and answers as HTML; the store wants plain text only, and
-    paragraph breaks are kept because they make long answers readable in the timeline.
-    """
-    if not html:
-        return ""
-    return _soup_text(BeautifulSoup(html, "lxml"))
-
-
-def _iso_date(value: Any) -> str:
-    """`2016-10-31T00:00:00` -> `2016-10-31`; anything else is passed on for the date
-    pipeline to judge rather than guessed at here."""
-    text = text_of(value)
-    match = _ISO_DATE.match(text)
-    return match.group(1) if match else text
+def parse_attribution(text: str, member_id: int | None = None) -> Speaker:
+    """Read an `AttributedTo` ("Martin Vickers (Brigg and Immingham) (Con)",
+    "Madam Deputy Speaker (Caroline Nokes)") into name, office, constituency and party."""
+    head, groups = " ".join(text.split()), list[str]()
+    while match := _TRAILING_GROUP.search(head):
+        groups.insert(0, " ".join(match[1].split()))
+        head = head[: match.start()]
+    party = groups.pop() if groups and groups[-1] in PARTIES else ""
+    if _ROLE.search(head) and groups:
+        name, *rest = groups
+        return Speaker(member_id, name, head, rest[0] if rest else "", party)
+    if _ROLE.search(head) and not groups and member_id is None:
+        return Speaker(None, head, head, "", party)  # "Mr Speaker": an office, no name given
+    return Speaker(member_id, head, "", groups[0] if groups else "", party)
 
 
 def title_slug(title: str) -> str:
@@ -123,230 +117,241 @@ def title_slug(title: str) -> str:
 
 def debate_url(house: str, date: str, ext_id: str, title: str) -> str:
     """Public canonical URL of a debate section (never the API host)."""
-    return f"{PUBLIC_BASE}/{house}/{date}/debates/{ext_id}/{title_slug(title)}"
+    return f"{PUBLIC_SITE}/{house}/{date}/debates/{ext_id}/{title_slug(title)}"
+
+
+def clean_title(text: str) -> str:
+    """Hansard titles carry stray leading spaces and doubled spaces; collapse them."""
+    return " ".join(text.split())
 
 
 def parse_search_page(body: bytes) -> SearchPage:
     """Read a page of `/search/debates.json` or `/search/contributions/Spoken.json`.
 
     Both return `{"Results": [...], "TotalResultCount": N}`; each result names its section
-    in `DebateSectionExtId`, and Spoken results also carry `ContributionExtId`.
+    in `DebateSectionExtId` (usually a GUID, sometimes not: `DeferredDivisions2026-01-14`),
+    and Spoken results also carry `ContributionExtId`.
     """
-    data = load_json(body, "Hansard search")
-    if not isinstance(data, dict) or not isinstance(data.get("Results"), list):
-        raise MalformedResponse("Hansard search: no 'Results' list in the response")
-    debate_ids: list[str] = []
-    contribution_ids: list[str] = []
-    matches: dict[str, list[str]] = {}
-    for result in data["Results"]:
-        if not isinstance(result, dict):
-            raise MalformedResponse("Hansard search: a result is not an object")
-        debate_id = text_of(result.get("DebateSectionExtId"))
-        if not debate_id:
-            raise MalformedResponse("Hansard search: a result has no DebateSectionExtId")
-        if debate_id not in matches:
-            matches[debate_id] = []
-            debate_ids.append(debate_id)
-        contribution_id = text_of(result.get("ContributionExtId"))
-        if contribution_id and contribution_id not in matches[debate_id]:
-            matches[debate_id].append(contribution_id)
-            contribution_ids.append(contribution_id)
-    total = data.get("TotalResultCount")
+    page = load_json_record(body, "Hansard search")
+    debate_ids: dict[str, None] = {}
+    contribution_ids: dict[str, None] = {}
+    results = page.required_records("Results")
+    for result in results:
+        debate_ids[result.required_text("DebateSectionExtId")] = None
+        contribution_id = result.text("ContributionExtId")
+        if contribution_id:
+            contribution_ids[contribution_id] = None
     return SearchPage(
-        debate_ext_ids=debate_ids,
-        contribution_ext_ids=contribution_ids,
-        total=total if isinstance(total, int) and not isinstance(total, bool) else None,
-        count=len(data["Results"]),
-        matches_by_debate={k: v for k, v in matches.items() if v},
+        debate_ext_ids=list(debate_ids),
+        contribution_ext_ids=list(contribution_ids),
+        total=page.integer("TotalResultCount"),
+        count=len(results),
     )
 
 
-def _check_section(node: Any, where: str) -> dict[str, Any]:
-    if not isinstance(node, dict) or not isinstance(node.get("Overview"), dict):
-        raise MalformedResponse(f"Hansard debate: {where} has no 'Overview'")
-    for key in ("Items", "ChildDebates"):
-        if node.get(key) is not None and not isinstance(node[key], list):
-            raise MalformedResponse(f"Hansard debate: {where} '{key}' is not a list")
-    return node
-
-
-def _sorted_items(items: list[Any]) -> list[dict[str, Any]]:
-    """Items in reading order. The API does not promise list order, `OrderInSection` does;
-    items without one keep their place after the numbered ones."""
-    indexed = [(i, it) for i, it in enumerate(items) if isinstance(it, dict)]
-
-    def key(pair: tuple[int, dict[str, Any]]) -> tuple[int, int, int]:
-        index, it = pair
-        order = it.get("OrderInSection")
-        if isinstance(order, int) and not isinstance(order, bool):
-            return (0, order, index)
-        return (1, 0, index)
-
-    return [it for _, it in sorted(indexed, key=key)]
-
-
-def _member_id(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip()) or None
-    return None
+# --- one debate section -------------------------------------------------------------------
 
 
 @dataclass
-class _Walk:
-    """State carried through a section and its child sections while reading them."""
+class _Section:
+    """A section as read: its overview, its own speeches and text, and its children."""
 
-    url: str
-    column: str = ""
+    record: Record
+    ext_id: str
+    title: str
+    date: str
+    house: str
+    location: str
+    hrs_tag: str
     body: list[str] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
-    section_titles: list[str] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+    children: list[Record] = field(default_factory=list)
 
 
-def _item_text(value: str, walk: _Walk) -> tuple[str, str]:
-    """Plain text of one item with column breaks kept as `[Column N]`, plus the column the
-    item starts in. Columns are how the printed Hansard is cited, so they must survive."""
-    soup = BeautifulSoup(value, "lxml")
-    start_column = walk.column
-    first = True
-    for span in soup.find_all(attrs={"data-column-number": True}):
-        number = " ".join(str(span.get("data-column-number", "")).split())
-        if not number:
-            continue
-        before = span.find_previous(string=lambda s: bool(s.strip()))
-        if first and before is None:
-            start_column = number  # the item opens the new column
-        first = False
-        walk.column = number
-        span.replace_with(NavigableString(f" [Column {number}] "))
-    return _soup_text(soup), start_column
+def parse_debate(body: bytes, phrases: Iterable[str] = ()) -> list[Document]:
+    """Turn `/debates/debate/{ExtId}.json` into a document for each section in it that has
+    words of its own: the section itself, its child sections, theirs, in reading order.
+
+    Each title names the heading above it ("Education (...) Regulations 2016 — Motion to
+    Regret"), from the walk or, for a section fetched on its own, from its `Navigator`
+    (unless that heading is the day's root, e.g. "Lords Chamber"). The summary leads with
+    the first speech that uses one of `phrases` (the campaigns' search phrases), or else
+    the first speech.
+    """
+    data = load_json_record(body, "Hansard debate")
+    if "Items" not in data and "ChildDebates" not in data:
+        raise MalformedResponse("Hansard debate: neither 'Items' nor 'ChildDebates' present")
+    root = _read_section(data, "the response")
+    heading = _navigator_parent_title(data, root.ext_id)
+    return list(_documents(root, heading, list(phrases)))
 
 
-def _walk_section(node: dict[str, Any], walk: _Walk, depth: int) -> None:
-    overview = node["Overview"]
-    title = clean_title(overview.get("Title"))
-    if depth > 0 and title:
-        walk.section_titles.append(title)
-        walk.body.append(title)
-    for item in _sorted_items(node.get("Items") or []):
-        value = item.get("Value") if isinstance(item.get("Value"), str) else ""
-        tag = text_of(item.get("HRSTag")).lower()
-        if item.get("ItemType") != "Contribution":
+def _documents(section: _Section, heading: str, phrases: list[str]) -> Iterable[Document]:
+    if section.contributions or section.body:
+        yield _document(section, heading if heading != section.title else "", phrases)
+    for index, child in enumerate(section.children):
+        yield from _documents(
+            _read_section(child, f"child section {index}"), section.title, phrases
+        )
+
+
+def _read_section(record: Record, where: str) -> _Section:
+    overview = record.record("Overview")
+    if overview is None:
+        raise MalformedResponse(f"Hansard debate: {where} has no 'Overview'")
+    match = _ISO_DATE.match(overview.text("Date"))
+    ext_id, house = overview.text("ExtId"), overview.text("House")
+    if not ext_id or not match or not house:
+        raise MalformedResponse(f"Hansard debate: {where} lacks ExtId, Date or House")
+    section = _Section(
+        record=record,
+        ext_id=ext_id,
+        title=clean_title(overview.text("Title")) or f"{house} debate, {match[1]}",
+        date=match[1],
+        house=house,
+        location=clean_title(overview.text("Location")),
+        hrs_tag=overview.text("HRSTag"),
+        children=record.records("ChildDebates"),
+    )
+    _read_items(section)
+    return section
+
+
+def _read_items(section: _Section) -> None:
+    """The section's own words into its body and its speeches, one speaker per member."""
+    url = debate_url(section.house, section.date, section.ext_id, section.title)
+    column = ""
+    by_member: dict[int, Speaker] = {}
+    for item in _in_reading_order(section.record.records("Items")):
+        if item.text("ItemType") != "Contribution":
             continue  # timestamps and the like
-        text, column = _item_text(value, walk)
-        if tag in NON_TEXT_TAGS:
-            if text:  # a bare column marker still moves the column on: keep it visible
-                walk.body.append(text)
+        text, starts_in, column = _item_text(item.text("Value"), column)
+        if item.text("HRSTag").lower() in NON_TEXT_TAGS or not text:
             continue
-        if not text:
-            continue
-        attributed = clean_title(item.get("AttributedTo"))
-        member_id = _member_id(item.get("MemberId"))
-        walk.body.append(f"{attributed}: {text}" if attributed else text)
-        if not attributed and member_id is None:
+        member_id = _member_id(item)
+        speaker = parse_attribution(item.text("AttributedTo"), member_id)
+        section.body.append(f"{item.text('AttributedTo')}: {text}" if speaker.name else text)
+        if not speaker.name and member_id is None:
             continue  # motion text, "Motion withdrawn." and other procedure: body only
-        external_id = text_of(item.get("ExternalId"))
-        item_id = item.get("ItemId")
-        walk.contributions.append(
+        if member_id is not None:
+            speaker = by_member[member_id] = by_member.get(member_id, speaker).merged(speaker)
+        external_id = item.text("ExternalId") or f"item-{item.integer('ItemId')}"
+        section.contributions.append(
             Contribution(
-                external_id=external_id or f"item-{item_id}",
-                order=len(walk.contributions) + 1,
+                external_id=external_id,
+                order=len(section.contributions) + 1,
                 text=_COLUMN_MARK.sub(" ", text).strip(),
                 member_id=member_id,
-                member_name=clean_title(item.get("MemberName")) or attributed,
-                column=column,
-                url=f"{walk.url}#contribution-{external_id}" if external_id else walk.url,
+                member_name=speaker.name,
+                column=starts_in,
+                url=f"{url}#contribution-{external_id}",
+                role=speaker.role,
             )
         )
-    for index, child in enumerate(node.get("ChildDebates") or []):
-        _walk_section(_check_section(child, f"child section {index}"), walk, depth + 1)
+    _one_name_per_member(section, by_member)
 
 
-def _parent_title(data: dict[str, Any], ext_id: str) -> str:
-    """The title of the heading this section sits under, unless that is the day's root
-    (e.g. "Lords Chamber"): a bare "Motion to Regret" or "Topical Questions" means nothing
-    in a timeline without the heading above it."""
-    nav = [n for n in data.get("Navigator") or [] if isinstance(n, dict)]
-    by_id = {n.get("Id"): n for n in nav}
-    own = next((n for n in nav if text_of(n.get("ExternalId")).lower() == ext_id.lower()), None)
-    if own is None:
-        return ""
-    parent = by_id.get(own.get("ParentId"))
-    if parent is None or parent.get("ParentId") is None:
-        return ""
-    return clean_title(parent.get("Title"))
+def _one_name_per_member(section: _Section, by_member: dict[int, Speaker]) -> None:
+    """Every speech of a member under the fullest name the section gives them, with their
+    party and constituency: "Martin Vickers" is the "Martin Vickers (Brigg and
+    Immingham) (Con)" who spoke before."""
+    seen: dict[object, Speaker] = {}
+    for index, contribution in enumerate(section.contributions):
+        speaker = by_member.get(contribution.member_id or -1) or parse_attribution(
+            contribution.member_name, contribution.member_id
+        )
+        section.contributions[index] = replace(
+            contribution,
+            member_name=speaker.name,
+            party=speaker.party,
+            constituency=speaker.constituency,
+        )
+        seen.setdefault(contribution.member_id or speaker.name, speaker)
+    section.speakers = list(seen.values())
 
 
-def _snippet(text: str, limit: int = SUMMARY_SNIPPET_CHARS) -> str:
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    return flat[:limit].rsplit(" ", 1)[0] + "\u2026"
-
-
-def parse_debate(body: bytes, matched_contribution_ids: AbstractSet[str] = frozenset()) -> Document:
-    """Turn `/debates/debate/{ExtId}.json` into one `Document` for that section.
-
-    The search points at a section; that section is the document (one debate event per
-    section), and its `ChildDebates` are read into it, because a debate heading often keeps
-    all its speeches in a child such as "Motion to Regret". Contributions are numbered in
-    reading order across the child sections. `matched_contribution_ids` (from the Spoken
-    search) choose the summary snippet and are recorded in metadata.
-    """
-    data = load_json(body, "Hansard debate")
-    root = _check_section(data, "the response")
-    overview = root["Overview"]
-    ext_id = text_of(overview.get("ExtId"))
-    date = _iso_date(overview.get("Date"))
-    house = text_of(overview.get("House"))
-    if not ext_id or not date or not house:
-        raise MalformedResponse("Hansard debate: Overview lacks ExtId, Date or House")
-    if "Items" not in root and "ChildDebates" not in root:
-        raise MalformedResponse("Hansard debate: neither 'Items' nor 'ChildDebates' present")
-    location = clean_title(overview.get("Location"))
-    own_title = clean_title(overview.get("Title")) or f"{house} debate, {date}"
-    parent = _parent_title(data, ext_id)
-    title = f"{parent} \u2014 {own_title}" if parent and parent != own_title else own_title
-
-    walk = _Walk(url=debate_url(house, date, ext_id, own_title))
-    _walk_section(root, walk, 0)
-
-    wanted = {i.lower() for i in matched_contribution_ids}
-    matched = [c for c in walk.contributions if c.external_id.lower() in wanted]
-    speakers: list[dict[str, Any]] = []
-    seen: set[object] = set()
-    for c in walk.contributions:
-        key = c.member_id if c.member_id is not None else c.member_name
-        if key not in seen:
-            seen.add(key)
-            speakers.append({"member_id": c.member_id, "name": c.member_name})
-
-    place = ", ".join(p for p in (house, location) if p)
-    lead = matched[0] if matched else next(iter(walk.contributions), None)
-    summary = f"{place}: {_snippet(lead.text)}" if lead else place
-
+def _document(section: _Section, heading: str, phrases: list[str]) -> Document:
+    title = f"{heading} \u2014 {section.title}" if heading else section.title
+    place = ", ".join(part for part in (section.house, section.location) if part)
+    lead = next(
+        (c for c in section.contributions if phrases and mentions(c.text, phrases)),
+        next(iter(section.contributions), None),
+    )
+    who = f"{lead.member_name}: " if lead and lead.member_name else ""
     return Document(
-        id=f"hansard:{ext_id}",
+        id=f"hansard:{section.ext_id}",
         source="hansard",
         doc_type="debate",
         title=title,
-        url=walk.url,
-        summary=summary,
-        body="\n\n".join(walk.body),
-        events=[Event(kind="debate", date=date)],
-        contributions=walk.contributions,
+        url=debate_url(section.house, section.date, section.ext_id, section.title),
+        summary=f"{place}. {who}{snippet(lead.text, SUMMARY_CHARS)}" if lead else place,
+        body="\n\n".join(section.body),
+        events=[Event(kind="debate", date=section.date)],
+        contributions=section.contributions,
         metadata={
-            "house": house,
-            "location": location,
-            "ext_id": ext_id,
-            "hrs_tag": text_of(overview.get("HRSTag")),
-            "section_title": own_title,
-            "parent_title": parent,
-            "child_sections": walk.section_titles,
-            "speakers": speakers,
-            "matched_contributions": [c.external_id for c in matched],
+            "house": section.house,
+            "location": section.location,
+            "ext_id": section.ext_id,
+            "hrs_tag": section.hrs_tag,
+            "section_title": section.title,
+            "heading": heading,
+            "speakers": [vars(speaker) for speaker in section.speakers],
+            "lead_contribution": lead.external_id if lead else None,
         },
     )
+
+
+def _in_reading_order(items: list[Record]) -> list[Record]:
+    """Items in reading order. The API does not promise list order, `OrderInSection` does;
+    items without one keep their place after the numbered ones."""
+
+    def key(pair: tuple[int, Record]) -> tuple[int, int, int]:
+        index, item = pair
+        order = item.integer("OrderInSection")
+        return (0, order, index) if order is not None else (1, 0, index)
+
+    return [item for _, item in sorted(enumerate(items), key=key)]
+
+
+def _member_id(item: Record) -> int | None:
+    value = item.values.get("MemberId")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())  # some older records send the id as text
+        return value or None
+    member_id = item.integer("MemberId")
+    return member_id if member_id and member_id > 0 else None
+
+
+def _item_text(value: str, column: str) -> tuple[str, str, str]:
+    """Plain text of one item with column breaks kept as `[Column N]`, the column the item
+    starts in, and the column it ends in. Columns are how the printed Hansard is cited."""
+    soup = BeautifulSoup(value, "html.parser")
+    starts_in, first = column, True
+    for span in soup.select("[data-column-number]"):
+        number = " ".join(str(span.get("data-column-number", "")).split())
+        if not number:
+            continue
+        if first and span.find_previous(string=lambda s: bool(s.strip())) is None:
+            starts_in = number  # the item opens the new column
+        first = False
+        column = number
+        span.replace_with(NavigableString(f" [Column {number}] "))
+    text = html_to_text(str(soup))
+    bare_marker = _COLUMN_MARK.fullmatch(text) is not None
+    return ("" if bare_marker else text), starts_in, column
+
+
+def _navigator_parent_title(data: Record, ext_id: str) -> str:
+    """The title of the heading this section sits under, unless that is the day's root
+    (e.g. "Lords Chamber"): a bare "Motion to Regret" or "Topical Questions" means nothing
+    in a timeline without the heading above it."""
+    nav = data.records("Navigator")
+    by_id: dict[Any, Record] = {node.values.get("Id"): node for node in nav}
+    own = next((n for n in nav if n.text("ExternalId").lower() == ext_id.lower()), None)
+    if own is None:
+        return ""
+    parent = by_id.get(own.values.get("ParentId"))
+    if parent is None or parent.values.get("ParentId") is None:
+        return ""
+    return clean_title(parent.text("Title"))

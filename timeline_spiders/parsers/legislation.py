@@ -25,6 +25,7 @@ from lxml import etree
 
 from timeline_spiders.items import Document, Event
 from timeline_spiders.parsers import MalformedResponse
+from timeline_spiders.parsers.reading import load_xml
 
 LEG_NS = "http://www.legislation.gov.uk/namespaces/legislation"
 UKM_NS = "http://www.legislation.gov.uk/namespaces/metadata"
@@ -186,74 +187,90 @@ def parse_clml(body: bytes) -> Document:
     CLML item with a type, year and number: storing half a document would be worse than
     reporting the URL as failed.
     """
-    root = _parse_xml(body, "CLML")
+    root = load_xml(body, "CLML")
     if root.tag != f"{{{LEG_NS}}}Legislation":
         raise MalformedResponse(
             f"not CLML: root element is {_local(root.tag)!r}, expected 'Legislation' in "
             f"the {LEG_NS} namespace"
         )
+    meta, kind_meta = _metadata_blocks(root)
+    leg_id = _legislation_id(root, meta, kind_meta)
+    prelims = root.find(".//leg:SecondaryPrelims", NS)
+    explanatory_note = _explanatory_note(root)
+    events, in_force_wording = _events(kind_meta, prelims)
+    metadata = _instrument_metadata(leg_id, meta, kind_meta, prelims, explanatory_note)
+    if in_force_wording:
+        metadata["coming_into_force_text"] = in_force_wording
+    document_uri = root.get("DocumentURI") or _text(meta.find("dc:identifier", NS))
+    return Document(
+        id=f"legislation:{leg_id}",
+        source="legislation",
+        doc_type="statutory_instrument",
+        title=_text(meta.find("dc:title", NS))
+        or _text(root.find(".//leg:SecondaryPrelims/leg:Title", NS)),
+        url=canonical_url(leg_id, _original_version(document_uri)),
+        summary=_text(meta.find("dc:description", NS)) or _first_sentence(explanatory_note),
+        body=_body_text(root),
+        events=events,
+        metadata=metadata,
+    )
+
+
+def _metadata_blocks(root: etree._Element) -> tuple[etree._Element, etree._Element]:
+    """`ukm:Metadata` and its Primary/Secondary/EU block, or MalformedResponse."""
     meta = root.find("ukm:Metadata", NS)
     if meta is None:
         raise MalformedResponse("CLML document has no ukm:Metadata element")
     kind_meta = _first(meta, "ukm:SecondaryMetadata", "ukm:PrimaryMetadata", "ukm:EUMetadata")
     if kind_meta is None:
         raise MalformedResponse("CLML metadata has no Primary/Secondary/EU metadata block")
+    return meta, kind_meta
 
+
+def _legislation_id(root: etree._Element, meta: etree._Element, kind_meta: etree._Element) -> str:
+    """ "type/year/number" from the identifier URIs, else from the metadata's parts."""
     main_type = _attr(kind_meta, "ukm:DocumentClassification/ukm:DocumentMainType", "Value")
-    year_text = _attr(kind_meta, "ukm:Year", "Value")
-    number_text = _attr(kind_meta, "ukm:Number", "Value")
-    if not number_text:
+    year = _attr(kind_meta, "ukm:Year", "Value")
+    number = _attr(kind_meta, "ukm:Number", "Value")
+    if not number:
         raise MalformedResponse("CLML metadata has no ukm:Number; cannot identify the item")
-
     document_uri = root.get("DocumentURI") or _text(meta.find("dc:identifier", NS))
     leg_id = (
         legislation_id_from_url(root.get("IdURI", ""))
         or legislation_id_from_url(document_uri)
-        or _id_from_parts(main_type, year_text, number_text)
+        or _id_from_parts(main_type, year, number)
     )
     if leg_id is None:
         raise MalformedResponse(
-            f"cannot build an identifier from type {main_type!r}, year {year_text!r}, "
-            f"number {number_text!r}"
+            f"cannot build an identifier from type {main_type!r}, year {year!r}, number {number!r}"
         )
-    leg_type = leg_id.split("/", 1)[0]
+    return leg_id
 
-    title = _text(meta.find("dc:title", NS)) or _text(
-        root.find(".//leg:SecondaryPrelims/leg:Title", NS)
-    )
-    explanatory_note = _explanatory_note(root)
-    summary = _text(meta.find("dc:description", NS)) or _first_sentence(explanatory_note)
-    prelims = root.find(".//leg:SecondaryPrelims", NS)
 
-    metadata: dict[str, object] = {
+def _instrument_metadata(
+    leg_id: str,
+    meta: etree._Element,
+    kind_meta: etree._Element,
+    prelims: etree._Element | None,
+    explanatory_note: str,
+) -> dict[str, object]:
+    classification = "ukm:DocumentClassification/ukm:"
+    leg_type, year, number = leg_id.split("/", 2)
+    return {
         "type": leg_type,
-        "year": _int_or_text(year_text),
-        "number": int(number_text) if number_text.isdigit() else number_text,
-        "document_main_type": main_type,
-        "minor_type": _attr(kind_meta, "ukm:DocumentClassification/ukm:DocumentMinorType", "Value"),
-        "status": _attr(kind_meta, "ukm:DocumentClassification/ukm:DocumentStatus", "Value"),
+        "year": _int_or_text(year),
+        "number": _int_or_text(number),
+        "document_main_type": _attr(kind_meta, f"{classification}DocumentMainType", "Value"),
+        "minor_type": _attr(kind_meta, f"{classification}DocumentMinorType", "Value"),
+        "status": _attr(kind_meta, f"{classification}DocumentStatus", "Value"),
         "heading": _headings(meta, prelims),
         "laid_class": _attr(kind_meta, "ukm:Laid", "Class") or None,
+        "approved": _text(prelims.find("leg:Approved", NS)) if prelims is not None else "",
         "explanatory_memorandum_url": _memorandum_url(meta),
         "explanatory_note": explanatory_note,
         "pdf_url": _pdf_url(meta),
         "isbn": _attr(kind_meta, "ukm:ISBN", "Value") or None,
     }
-    events, unparsed_in_force = _events(kind_meta, prelims)
-    if unparsed_in_force:
-        metadata["coming_into_force_text"] = unparsed_in_force
-
-    return Document(
-        id=f"legislation:{leg_id}",
-        source="legislation",
-        doc_type="statutory_instrument",
-        title=title,
-        url=canonical_url(leg_id, _original_version(document_uri)),
-        summary=summary,
-        body=_body_text(root),
-        events=events,
-        metadata=metadata,
-    )
 
 
 def parse_atom_feed(body: bytes) -> AtomPage:
@@ -262,7 +279,7 @@ def parse_atom_feed(body: bytes) -> AtomPage:
     Paging follows the feed's own `rel="next"` link (RFC 5005), which is absent on the last
     page; `leg:morePages` is only an estimate, so it is not used to decide.
     """
-    root = _parse_xml(body, "Atom")
+    root = load_xml(body, "Atom feed")
     if root.tag != f"{{{ATOM_NS}}}feed":
         raise MalformedResponse(
             f"not an Atom feed: root element is {_local(root.tag)!r}, expected 'feed' in "
@@ -298,29 +315,6 @@ def parse_atom_feed(body: bytes) -> AtomPage:
 # --- helpers -------------------------------------------------------------------------
 
 
-def _parse_xml(body: bytes, expected: str) -> etree._Element:
-    """Parse bytes as XML, turning every way it can go wrong into MalformedResponse.
-
-    A CDN challenge page arrives with status 200, so it is recognised here by content.
-    Entities and network access are off: the body is untrusted.
-    """
-    head = body[:512].lstrip().lower()
-    if not head:
-        raise MalformedResponse(f"empty response where {expected} XML was expected")
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:200]:
-        raise MalformedResponse(
-            f"got an HTML page (perhaps a CDN 'checking your browser' challenge), "
-            f"not {expected} XML"
-        )
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    try:
-        return etree.fromstring(body, parser=parser)
-    except etree.XMLSyntaxError as exc:
-        raise MalformedResponse(
-            f"{expected} response is not well-formed XML (truncated download?): {exc}"
-        ) from exc
-
-
 def _local(tag: object) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else str(tag)
 
@@ -343,18 +337,29 @@ def _text(element: etree._Element | None) -> str:
 
 
 def _plain_text(element: etree._Element) -> str:
-    """Whitespace-normalised text of an element, with blocks kept apart (see _INLINE)."""
+    """Whitespace-normalised text of an element, on one line, blocks kept apart."""
     pieces: list[str] = []
     _collect_text(element, pieces)
     return _WS.sub(" ", "".join(pieces)).strip()
 
 
 def _collect_text(element: etree._Element, pieces: list[str]) -> None:
+    """Text of `element` as legislation.gov.uk shows it: a line per block (see _INLINE),
+    provision numbers as printed ("1.", "(1)", "(a)"), and appended punctuation
+    (`AppendText`) against the words before it."""
     if not isinstance(element.tag, str):  # comments and processing instructions
         return
-    block = _local(element.tag) not in _INLINE
+    name = _local(element.tag)
+    if name == "Pnumber":
+        pieces.append(f"\n{_provision_number(element)} ")
+        return
+    if name == "AppendText":
+        appended = "".join(str(text) for text in element.itertext())
+        pieces.append(f"\u2060{' '.join(appended.split())}")
+        return
+    block = name not in _INLINE
     if block:
-        pieces.append(" ")
+        pieces.append("\n")
     if element.text:
         pieces.append(element.text)
     for child in element:
@@ -362,11 +367,19 @@ def _collect_text(element: etree._Element, pieces: list[str]) -> None:
         if child.tail:
             pieces.append(child.tail)
     if block:
-        pieces.append(" ")
+        pieces.append("\n")
+
+
+def _provision_number(element: etree._Element) -> str:
+    number = " ".join("".join(str(t) for t in element.itertext()).split())
+    parent = element.getparent()
+    level = _local(parent.tag) if parent is not None else ""
+    return f"{number}." if level == "P1" else f"({number})"
 
 
 def _body_text(root: etree._Element) -> str:
-    """The instrument's own words: prelims, body, schedules, notes and footnotes.
+    """The instrument's own words, a line per paragraph: prelims, body, schedules, notes
+    and footnotes.
 
     Metadata, the table of contents and editorial commentaries are left out so search and
     citation finding see only what the instrument says.
@@ -375,7 +388,14 @@ def _body_text(root: etree._Element) -> str:
     for child in root:
         if isinstance(child.tag, str) and _local(child.tag) not in _SKIP_FOR_BODY:
             _collect_text(child, pieces)
-    return _WS.sub(" ", "".join(pieces)).strip()
+    text = re.sub(r"\s*\u2060\s*", "", "".join(pieces))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return _join_numbers("\n".join(line for line in lines if line))
+
+
+def _join_numbers(text: str) -> str:
+    """A provision number on a line of its own starts the line that follows it."""
+    return re.sub(r"(?m)^((?:\d+[A-Z]*\.|\([0-9a-zA-Z]+\)))\n", r"\1 ", text)
 
 
 def _explanatory_note(root: etree._Element) -> str:
@@ -466,47 +486,86 @@ def _pdf_url(meta: etree._Element) -> str | None:
 def _events(
     kind_meta: etree._Element, prelims: etree._Element | None
 ) -> tuple[list[Event], list[str]]:
-    """si_made / si_laid / si_in_force events, plus in-force wording that held no date.
+    """si_made / si_laid / si_approved / si_in_force events, and in-force wording that
+    names no date ("Coming into force in accordance with article 1(1)").
 
-    Coming-into-force text such as "In accordance with regulation 1" is not a date; passing
-    it on would make the date pipeline reject the whole document, so it is returned for
-    the metadata instead.
+    Such wording is not a date: passing it on would make the date pipeline reject the
+    whole document, so it is returned for the metadata instead, where the /si page
+    shows it.
     """
+    events = _made_and_laid(kind_meta, prelims)
+    approved = _text(prelims.find("leg:Approved", NS)) if prelims is not None else ""
+    made = next((event for event in events if event.kind == "si_made"), None)
+    if approved and made is not None:
+        # The instrument prints its approval without a date; made is when it said so.
+        events.append(
+            Event(
+                kind="si_approved",
+                date=made.date,
+                title=approved,
+                summary=f"{approved}, as the instrument says when made (it gives no date).",
+            )
+        )
+    in_force, wording = _coming_into_force(kind_meta, prelims)
+    events.extend(Event(kind="si_in_force", date=date) for date in in_force)
+    return events, wording
+
+
+def _made_and_laid(kind_meta: etree._Element, prelims: etree._Element | None) -> list[Event]:
+    """Made and laid events, with the time and the House where the instrument says."""
     events: list[Event] = []
-
-    made = _attr(kind_meta, "ukm:Made", "Date") or _prelims_date(prelims, "leg:MadeDate")
-    if made:
-        events.append(Event(kind="si_made", date=made))
-
-    laid = [el.get("Date", "") for el in kind_meta.findall("ukm:Laid", NS) if el.get("Date")]
+    made = kind_meta.find("ukm:Made", NS)
+    made_date = made.get("Date", "") if made is not None else ""
+    made_date = made_date or _prelims_date(prelims, "leg:MadeDate")
+    if made_date:
+        time = made.get("Time", "") if made is not None else ""
+        events.append(Event(kind="si_made", date=made_date, summary=_at(time)))
+    laid_wording = _prelims_text(prelims, "leg:LaidDate/leg:Text")
+    laid = [el for el in kind_meta.findall("ukm:Laid", NS) if el.get("Date")]
+    for element in laid:
+        summary = _at(element.get("Time", ""))
+        events.append(
+            Event("si_laid", element.get("Date", ""), title=laid_wording, summary=summary)
+        )
     if not laid and prelims is not None:
-        laid = [d for d in (_date_text(el) for el in prelims.findall("leg:LaidDate", NS)) if d]
-    events.extend(_keyed("si_laid", laid))
+        for element in prelims.findall("leg:LaidDate", NS):
+            date = _date_text(element)
+            wording = _text(element.find("leg:Text", NS))
+            if date:
+                events.append(Event(kind="si_laid", date=date, title=wording))
+    return events
 
-    in_force = [
-        el.get("Date", "")
-        for el in kind_meta.findall("ukm:ComingIntoForce/ukm:DateTime", NS)
-        if el.get("Date")
+
+def _coming_into_force(
+    kind_meta: etree._Element, prelims: etree._Element | None
+) -> tuple[list[str], list[str]]:
+    """(in-force dates, in-force wording with no date): metadata dates first, else the
+    prelims' clauses, each a date or, failing that, words kept for the reader."""
+    dates = [
+        element.get("Date", "")
+        for element in kind_meta.findall("ukm:ComingIntoForce/ukm:DateTime", NS)
+        if element.get("Date")
     ]
-    unparsed: list[str] = []
-    if not in_force and prelims is not None:
-        for element in prelims.findall(".//leg:ComingIntoForce", NS):
-            clauses = element.findall("leg:ComingIntoForceClauses", NS) or [element]
-            for clause in clauses:
-                text = _date_text(clause)
-                if not text:
-                    continue
-                (in_force if _YEAR_RE.search(text) else unparsed).append(text)
-    events.extend(_keyed("si_in_force", in_force))
-    return events, unparsed
+    wording: list[str] = []
+    if dates or prelims is None:
+        return list(dict.fromkeys(dates)), wording
+    for element in prelims.findall(".//leg:ComingIntoForce", NS):
+        for clause in element.findall("leg:ComingIntoForceClauses", NS) or [element]:
+            text = _date_text(clause) or _text(clause)
+            if not text:
+                continue
+            (dates if _YEAR_RE.search(text) and _date_text(clause) else wording).append(text)
+    return list(dict.fromkeys(dates)), wording
 
 
-def _keyed(kind: str, dates: list[str]) -> list[Event]:
-    """One event per distinct date; keyed by the date only when there is more than one."""
-    unique = list(dict.fromkeys(dates))
-    if len(unique) == 1:
-        return [Event(kind=kind, date=unique[0])]
-    return [Event(kind=kind, date=date, key=date) for date in unique]
+def _at(time: str) -> str:
+    """ "at 11:45" for a `Time` attribute ("11:45:00"), "" without one."""
+    return f"At {time[:5]}." if re.match(r"^\d{2}:\d{2}", time) else ""
+
+
+def _prelims_text(prelims: etree._Element | None, path: str) -> str:
+    element = prelims.find(path, NS) if prelims is not None else None
+    return _text(element)
 
 
 def _prelims_date(prelims: etree._Element | None, path: str) -> str:

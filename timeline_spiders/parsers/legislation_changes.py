@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from timeline_spiders.items import Amendment, AmendmentList
 from timeline_spiders.parsers import MalformedResponse
 from timeline_spiders.parsers.legislation import (
     ATOM_NS,
@@ -30,6 +31,7 @@ from timeline_spiders.parsers.legislation import (
     PUBLIC_HOST,
     legislation_id_from_url,
 )
+from timeline_spiders.parsers.reading import load_xml
 
 DIRECTIONS = ("affected", "affecting")
 
@@ -71,6 +73,29 @@ class ChangesPage:
     total: int | None
     page: int | None = None
 
+    def amendment_list(self, feed_url: str) -> AmendmentList:
+        """The links between instruments this page records, to store under `feed_url`
+        (the feed's public URL, so a nightly run knows when it last read that feed).
+        Effects missing either side's id link nothing and are left out."""
+        return AmendmentList(
+            feed_url=feed_url,
+            amendments=[
+                Amendment(
+                    affecting_id=effect.affecting_id,
+                    affected_id=effect.affected_id,
+                    affecting_title=effect.affecting_title,
+                    affected_title=effect.affected_title,
+                    effect_type=effect.effect_type,
+                    affected_provisions=effect.affected_provisions,
+                    affecting_provisions=effect.affecting_provisions,
+                    in_force_dates=effect.in_force_dates,
+                    applied=effect.applied,
+                )
+                for effect in self.effects
+                if effect.affecting_id and effect.affected_id
+            ],
+        )
+
 
 def changes_feed_url(direction: str, legislation_id: str, results_count: int | None = None) -> str:
     """Feed of effects on ("affected") or by ("affecting") one item of legislation."""
@@ -88,7 +113,7 @@ def parse_changes_feed(body: bytes) -> ChangesPage:
     XML that is not an Atom feed, or a feed whose entries carry no ukm:Effect (some other
     listing fetched by mistake).
     """
-    root = _parse_xml(body)
+    root = load_xml(body, "changes feed")
     if root.tag != f"{{{ATOM_NS}}}feed":
         raise MalformedResponse(
             f"not an Atom feed: root element is {etree.QName(root).localname!r}, expected "
@@ -171,32 +196,16 @@ def _provisions(element: etree._Element, side: str) -> str:
     container = element.find(f"ukm:{side}Provisions", NS)
     if container is None:
         return ""
-    return " ".join(" ".join(container.itertext()).split())
+    return " ".join(" ".join(str(text) for text in container.itertext()).split())
 
 
 def _child_text(element: etree._Element, path: str) -> str:
     child = element.find(path, NS)
-    return " ".join(" ".join(child.itertext()).split()) if child is not None else ""
+    if child is None:
+        return ""
+    return " ".join(" ".join(str(text) for text in child.itertext()).split())
 
 
 def _int(text: str | None) -> int | None:
     value = (text or "").strip()
     return int(value) if value.isdigit() else None
-
-
-def _parse_xml(body: bytes) -> etree._Element:
-    """Parse untrusted bytes as XML; every failure becomes MalformedResponse."""
-    head = body[:512].lstrip().lower()
-    if not head:
-        raise MalformedResponse("empty response where a changes feed was expected")
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:200]:
-        raise MalformedResponse(
-            "got an HTML page (perhaps a CDN 'checking your browser' challenge), not a changes feed"
-        )
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    try:
-        return etree.fromstring(body, parser=parser)
-    except etree.XMLSyntaxError as exc:
-        raise MalformedResponse(
-            f"changes feed is not well-formed XML (truncated download?): {exc}"
-        ) from exc

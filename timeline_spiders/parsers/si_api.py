@@ -21,18 +21,17 @@ What shapes the code below:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode
 
-from timeline_spiders.items import Event
+from timeline_spiders.items import Document, Event
 from timeline_spiders.parsers import MalformedResponse
 from timeline_spiders.parsers.legislation import legislation_id_from_url
+from timeline_spiders.parsers.reading import Record, load_json, load_json_record, records_of
 
-API_BASE = "https://statutoryinstruments-api.parliament.uk/api/v2"
+API_PATH = "/api/v2"
 PUBLIC_SITE = "https://statutoryinstruments.parliament.uk"
 DEFAULT_TAKE = 20  # the API's own default page size (swagger: "default is 20")
 
@@ -61,6 +60,7 @@ NEGATIVE_PROCEDURES = frozenset({"made negative", "draft negative"})
 
 _DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _SI_NUMBER_IN_NAME = re.compile(r"\b(\d{4})\s+No\.\s*(\d+)\b")
+_LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 _COMMITTEE_WORDS = (
     "committee",
     "jcsi",
@@ -97,9 +97,9 @@ class InstrumentRef:
         return instrument_public_url(self.api_id)
 
     @property
-    def business_items_url(self) -> str:
+    def business_items_path(self) -> str:
         """Where this instrument's timeline (business items) is fetched from."""
-        return business_items_url(self.api_id)
+        return business_items_path(self.api_id)
 
 
 @dataclass(frozen=True)
@@ -119,15 +119,25 @@ class InstrumentSearchPage:
 # --- URLs ------------------------------------------------------------------------------
 
 
-def search_url(name: str, skip: int = 0, take: int = DEFAULT_TAKE) -> str:
+def name_search_term(title: str) -> str:
+    """What to search instrument names for: the title without a leading "The".
+
+    legislation.gov.uk titles start with "The"; Parliament's SI data leaves it out ("School
+    and Early Years Finance (England) Regulations 2018"). `Name` is a substring match, so
+    the title without its article finds the instrument however Parliament wrote it.
+    """
+    return _LEADING_ARTICLE.sub("", title.strip())
+
+
+def search_path(name: str, skip: int = 0, take: int = DEFAULT_TAKE) -> str:
     """Search instruments whose name contains `name` (substring match, per the API)."""
     query = {"Name": name, "Skip": skip, "Take": take}
-    return f"{API_BASE}/StatutoryInstrument?{urlencode(query)}"
+    return f"{API_PATH}/StatutoryInstrument?{urlencode(query)}"
 
 
-def business_items_url(api_id: str) -> str:
+def business_items_path(api_id: str) -> str:
     """Every business item (dated procedural step) recorded for one instrument."""
-    return f"{API_BASE}/StatutoryInstrument/{api_id}/BusinessItems"
+    return f"{API_PATH}/StatutoryInstrument/{api_id}/BusinessItems"
 
 
 def instrument_public_url(api_id: str) -> str:
@@ -156,71 +166,81 @@ def next_skip(page: InstrumentSearchPage, skip: int) -> int | None:
 def parse_instrument_search(body: bytes) -> InstrumentSearchPage:
     """Parse one page of an instrument search into references.
 
-    Raises MalformedResponse for an HTML page, truncated JSON or a JSON document that is
-    not the {items: [{value: {...}}], totalResults} envelope.
+    Raises MalformedResponse for an HTML page, truncated JSON, a JSON document that is not
+    the {items: [{value: {...}}], totalResults} envelope, or a field of the wrong type.
     """
-    data = _load_json(body, "instrument search")
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-        raise MalformedResponse(
-            "instrument search is not the expected envelope: no 'items' list at the top level"
-        )
-    instruments: list[InstrumentRef] = []
-    for index, resource in enumerate(data["items"]):
-        value = _unwrap(resource)
-        if value is None:
-            raise MalformedResponse(f"instrument search item {index} has no 'value' object")
-        ref = _instrument_ref(value)
-        if ref is None:
-            raise MalformedResponse(f"instrument search item {index} has no 'id'")
-        instruments.append(ref)
+    page = load_json_record(body, "instrument search")
+    instruments = [
+        _instrument_ref(resource.required_record("value"))
+        for resource in page.required_records("items")
+    ]
     return InstrumentSearchPage(
         instruments=instruments,
-        total=_int_or_none(data.get("totalResults")),
+        total=page.integer("totalResults"),
         count=len(instruments),
-        items_per_page=_int_or_none(data.get("itemsPerPage")),
+        items_per_page=page.integer("itemsPerPage"),
     )
 
 
-def parse_business_items(body: bytes, legislation_id: str, public_url: str) -> list[Event]:
-    """One Event per dated business item of one instrument, oldest first.
+def parse_business_items(body: bytes, instrument: InstrumentRef) -> Document:
+    """The instrument's life in Parliament as one document: an event per dated business
+    item, oldest first.
 
-    `legislation_id` names the instrument in error messages; `public_url` is used for items
-    whose own link is missing or not a web address. Items with no date (scheduled but not
-    yet dated) are skipped: an event needs a date. The endpoint returns a bare JSON array;
-    the collection envelope used elsewhere in the API is accepted too.
+    Items with no date (scheduled but not yet dated) are skipped: an event needs a date.
+    The endpoint returns a bare JSON array; the collection envelope used elsewhere in the
+    API is accepted too. The document names the instrument in its text, which is what
+    makes the citation pipeline link it to the instrument, as for every other source.
     """
-    data = _load_json(body, f"business items for {legislation_id}")
-    if isinstance(data, dict) and isinstance(data.get("items"), list):
-        raw_items: list[Any] = data["items"]
-    elif isinstance(data, list):
-        raw_items = data
-    else:
-        raise MalformedResponse(
-            f"business items for {legislation_id} are not a JSON array of business items"
-        )
+    if instrument.legislation_id is None:
+        raise MalformedResponse(f"{instrument.name}: not a numbered UK SI")
+    events = _business_item_events(body, instrument)
+    _, year, number = instrument.legislation_id.split("/")
+    deadline = annulment_deadline(instrument.procedure, events)
+    summary = f"{instrument.procedure} procedure in Parliament."
+    if deadline:
+        summary += f" Objection period ends {deadline}."
+    return Document(
+        id=f"si_tracker:{instrument.api_id}",
+        source="si_tracker",
+        doc_type="si_procedure",
+        title=f"{instrument.name}: in Parliament",
+        url=instrument.public_url,
+        summary=summary,
+        body=f"{instrument.name} (S.I. {year}/{number}).",
+        events=events,
+        metadata={
+            "api_id": instrument.api_id,
+            "legislation_id": instrument.legislation_id,
+            "procedure": instrument.procedure,
+            "made_date": instrument.made_date,
+            "commons_laid_date": instrument.commons_laid_date,
+            "lords_laid_date": instrument.lords_laid_date,
+            "annulment_deadline": deadline,
+        },
+    )
 
+
+def _business_item_events(body: bytes, instrument: InstrumentRef) -> list[Event]:
+    what = f"business items for {instrument.legislation_id}"
+    data = load_json(body, what)
+    if isinstance(data, dict):
+        data = Record(data, what).required_array("items")
     dated: list[tuple[str, int, int, Event]] = []
-    for index, resource in enumerate(raw_items):
-        item = _unwrap(resource)
-        if item is None or "id" not in item:
-            raise MalformedResponse(
-                f"business item {index} for {legislation_id} is not an object with an 'id'"
-            )
-        date = _date(item.get("itemDate"))
+    for index, resource in enumerate(records_of(data, what)):
+        item = resource.record("value") or resource
+        date = _date(item.text("itemDate"))
         if date is None:
             continue
-        steps = [str(step).strip() for step in item.get("steps") or [] if str(step).strip()]
-        houses = [str(house) for house in item.get("houses") or []]
-        link = str(item.get("link") or "").strip()
+        steps = item.texts("steps")
+        link = item.text("link")
         event = Event(
             kind=business_item_kind(steps),
             date=date,
-            key=str(item["id"]),
-            title=_title(steps, houses),
-            summary="",
-            url=link if link.lower().startswith(("http://", "https://")) else public_url,
+            key=item.required_text("id"),
+            title=_title(steps, item.texts("houses")),
+            url=link if link.lower().startswith(("http://", "https://")) else instrument.public_url,
         )
-        sequence = _int_or_none(item.get("sequence"))
+        sequence = item.integer("sequence")
         dated.append((date, sequence if sequence is not None else 1 << 30, index, event))
     dated.sort(key=lambda entry: entry[:3])
     return [entry[3] for entry in dated]
@@ -289,70 +309,32 @@ def annulment_deadline(procedure: str, events: Iterable[Event]) -> str | None:
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _load_json(body: bytes, what: str) -> Any:
-    """Decode JSON, turning an HTML challenge page or a truncated body into MalformedResponse.
-
-    A CDN "checking your browser" page arrives with status 200, so it is recognised here by
-    content rather than by status.
-    """
-    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if not head:
-        raise MalformedResponse(f"empty response where {what} JSON was expected")
-    if head.startswith(b"<"):
-        raise MalformedResponse(
-            f"got an HTML/XML page (perhaps a CDN 'checking your browser' challenge), "
-            f"not {what} JSON"
-        )
-    try:
-        return json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MalformedResponse(f"{what} is not valid JSON (truncated download?): {exc}") from exc
-
-
-def _unwrap(resource: Any) -> dict[str, Any] | None:
-    """The record inside a {value, links} resource wrapper, or the record itself."""
-    if not isinstance(resource, dict):
-        return None
-    value = resource.get("value", resource)
-    return value if isinstance(value, dict) else None
-
-
-def _instrument_ref(value: dict[str, Any]) -> InstrumentRef | None:
-    api_id = str(value.get("id") or "").strip()
-    if not api_id:
-        return None
-    name = str(value.get("name") or "").strip()
-    procedure = value.get("procedure")
-    procedure_name = (
-        str(procedure.get("name") or "").strip()
-        if isinstance(procedure, dict)
-        else str(value.get("procedureName") or "").strip()
-    )
-    commons = _date(value.get("commonsLayingDate"))
-    lords = _date(value.get("lordsLayingDate"))
-    laid = min((date for date in (commons, lords) if date), default=None)
-    workpackage = value.get("workpackageId")
+def _instrument_ref(value: Record) -> InstrumentRef:
+    name = value.text("name")
+    procedure = value.record("procedure")
+    commons = _date(value.text("commonsLayingDate"))
+    lords = _date(value.text("lordsLayingDate"))
     return InstrumentRef(
-        api_id=api_id,
+        api_id=value.required_text("id"),
         name=name,
         legislation_id=_legislation_id(value, name),
-        procedure=procedure_name,
-        laid_date=laid,
-        made_date=_date(value.get("paperMadeDate")),
+        procedure=procedure.text("name") if procedure else "",
+        laid_date=min((date for date in (commons, lords) if date), default=None),
+        made_date=_date(value.text("paperMadeDate")),
         commons_laid_date=commons,
         lords_laid_date=lords,
-        workpackage_id=str(workpackage) if workpackage else None,
+        workpackage_id=value.text("workpackageId") or None,
     )
 
 
-def _legislation_id(value: dict[str, Any], name: str) -> str | None:
+def _legislation_id(value: Record, name: str) -> str | None:
     """legislation.gov.uk id from a link (detail records), paper fields, or "2017 No. 807"."""
-    from_link = legislation_id_from_url(str(value.get("link") or ""))
+    from_link = legislation_id_from_url(value.text("link"))
     if from_link:
         return from_link
-    prefix = str(value.get("paperPrefix") or "").strip().upper()
-    year = str(value.get("paperYear") or "").strip()
-    number = _int_or_none(value.get("paperNumber"))
+    prefix = value.text("paperPrefix").upper()
+    year = value.text("paperYear")
+    number = value.integer("paperNumber")
     code = PAPER_PREFIX_TYPES.get(prefix)
     if code and year.isdigit() and number:
         return f"{code}/{year}/{number}"
@@ -365,21 +347,12 @@ def _legislation_id(value: dict[str, Any], name: str) -> str | None:
 def _title(steps: list[str], houses: list[str]) -> str:
     """Steps joined, then the House(s) in brackets unless the wording already names them."""
     text = "; ".join(steps) or "Business item"
-    names = [HOUSE_NAMES.get(house, house) for house in houses if house]
+    names = [HOUSE_NAMES.get(house, house) for house in houses]
     if names and not all(name in text for name in names):
         text = f"{text} ({', '.join(names)})"
     return text
 
 
-def _date(value: Any) -> str | None:
-    match = _DATE_RE.match(str(value or "").strip())
+def _date(value: str) -> str | None:
+    match = _DATE_RE.match(value)
     return match[1] if match else None
-
-
-def _int_or_none(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None

@@ -14,9 +14,11 @@ from timeline_spiders.parsers.govuk import (
     Redirect,
     canonical_url,
     document_id,
+    gone_alternative,
     parse_content_response,
     parse_search_page,
 )
+from timeline_spiders.sources import source_named
 
 SEARCH_PATH = "/api/search.json"
 CONTENT_PATH = "/api/content"
@@ -39,7 +41,8 @@ class DfeGuidanceSpider(TimelineSpider):
     search phrase, newest first, paged to the end (a nightly run stops paging once a
     page reaches results older than its start day), plus every path listed under
     `tracked: govuk_paths:` in the campaign rules, fetched on every run. Each path is
-    fetched once per run. A 404 or 410 yields `Gone`; a redirect item, or an HTTP
+    fetched once per run. A 404 or 410 yields `Gone`, and the page GOV.UK sends readers
+    to instead (`alternative_path`) is followed; a redirect item, or an HTTP
     redirect such as the 303 served for a route of another item, is followed and the
     destination records the public URL it was reached from (`redirected_from`).
 
@@ -49,9 +52,7 @@ class DfeGuidanceSpider(TimelineSpider):
     """
 
     name = "dfe_guidance"
-    source = "govuk"
-    base_url_setting = "GOVUK_URL"
-    public_base = "https://www.gov.uk"
+    source = source_named("govuk")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,10 +60,10 @@ class DfeGuidanceSpider(TimelineSpider):
         self.requested: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
-        for base_path in self.rules.tracked_list("govuk_paths"):
+        for base_path in self.plan.tracked_list("govuk_paths"):
             for request in self.fetch_document(base_path):
                 yield request
-        for phrase in self.rules.search_phrases():
+        for phrase in self.plan.phrases:
             yield self.search_request(phrase, start=0)
 
     def search_request(self, phrase: str, start: int) -> Request:
@@ -107,6 +108,9 @@ class DfeGuidanceSpider(TimelineSpider):
         base_path = content_base_path(response.url)
         if response.status in GONE_STATUSES:
             yield Gone(document_id(base_path), canonical_url(base_path), response.status)
+            alternative = gone_alternative(response.body)
+            if alternative:
+                yield from self.fetch_document(alternative, canonical_url(base_path))
             return
         parsed = self.parse_body(response, parse_content_response)
         if isinstance(parsed, Redirect):

@@ -1,140 +1,18 @@
-"""Debates in both Houses from the Hansard API, and the date-windowed paging both
-Parliament spiders share."""
+"""Debates in both Houses from the Hansard API."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
-from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response
 
-from timeline_spiders.base import TimelineSpider
 from timeline_spiders.items import Document
 from timeline_spiders.parsers.hansard import parse_debate, parse_search_page
-
-
-@dataclass(frozen=True)
-class Window:
-    """A range of days searched as one query, both ends included."""
-
-    start: date
-    end: date
-
-    def halves(self, shortest_days: int) -> tuple[Window, Window] | None:
-        """The window cut in two, or None if either half would be under `shortest_days`."""
-        if (self.end - self.start).days + 1 < 2 * shortest_days:
-            return None
-        middle = self.start + (self.end - self.start) // 2
-        return Window(self.start, middle), Window(middle + timedelta(days=1), self.end)
-
-
-def yearly_windows(start: date, end: date) -> list[Window]:
-    """`start` to `end` cut at each 1 January: a year of one phrase is a small result set,
-    and calendar years give the same windows on every run."""
-    windows = []
-    while start <= end:
-        year_end = min(date(start.year, 12, 31), end)
-        windows.append(Window(start, year_end))
-        start = year_end + timedelta(days=1)
-    return windows
-
-
-@dataclass(frozen=True)
-class Search:
-    """One query: a phrase on one endpoint (or date field) within one window."""
-
-    kind: str
-    phrase: str
-    window: Window
-
-
-@dataclass
-class Paging:
-    """How far paging through one `Search` has got.
-
-    No stop condition relies on one endpoint's word: paging ends on an empty page, on a
-    page with nothing new (an endpoint that ignores `skip` sends the same page again) or
-    once the total is in hand; it never stops on a short page, and it moves on by the
-    results a page held, not the page size asked for, because an endpoint may cap that
-    without saying so. `total` is the largest any page reported: a page past the end may
-    say 0.
-    """
-
-    search: Search
-    skip: int = 0
-    seen: set[str] = field(default_factory=set)
-    total: int | None = None
-
-    def next_skip(self, keys: Sequence[str], count: int, total: int | None) -> int | None:
-        """Record a page's result keys; the `skip` of the next page, or None to stop."""
-        if total is not None:
-            self.total = max(total, self.total or 0)
-        new = set(keys) - self.seen
-        self.seen |= new
-        if count == 0 or not new or (self.total is not None and len(self.seen) >= self.total):
-            return None
-        self.skip += count
-        return self.skip
-
-    @property
-    def short(self) -> bool:
-        """Whether paging ended with fewer results than the total reported."""
-        return self.total is not None and len(self.seen) < self.total
-
-
-class WindowedSearchSpider(TimelineSpider):
-    """A spider that searches by phrase in date windows and pages each search.
-
-    Windows run from `search_since` (incremental) or `BACKFILL_FROM` (back-fill) to
-    today. When a search ends with fewer results than its total, the window is split in
-    two and each half searched again: a capped endpoint returns everything for a narrow
-    enough window.
-    """
-
-    #: Don't split a window below a week: a phrase matching more than a capped page in a
-    #: week is implausible, so a shortfall there means the API's total is wrong, and
-    #: splitting further would only multiply requests.
-    shortest_window_days: ClassVar[int] = 7
-
-    def search_windows(self) -> list[Window]:
-        start = self.search_since or date.fromisoformat(self.settings.get("BACKFILL_FROM"))
-        return yearly_windows(start, date.today())
-
-    def search_request(self, paging: Paging) -> Request:
-        raise NotImplementedError
-
-    def first_page(self, search: Search) -> Request:
-        return self.search_request(Paging(search))
-
-    def after_page(
-        self, paging: Paging, keys: Sequence[str], count: int, total: int | None
-    ) -> Iterator[Request]:
-        """The next page of the search; or, if it ended short of its total, its halves."""
-        if paging.next_skip(keys, count, total) is not None:
-            yield self.search_request(paging)
-            return
-        if not paging.short:
-            return
-        search = paging.search
-        halves = search.window.halves(self.shortest_window_days)
-        if halves is None:
-            self.logger.warning(
-                "%s search for %r %s to %s gave %d of the %d results it reported",
-                search.kind,
-                search.phrase,
-                search.window.start,
-                search.window.end,
-                len(paging.seen),
-                paging.total,
-            )
-            return
-        for half in halves:
-            yield self.first_page(replace(search, window=half))
+from timeline_spiders.sources import source_named
+from timeline_spiders.windowed_search import Paging, Search, WindowedSearchSpider
 
 
 class HansardSpider(WindowedSearchSpider):
@@ -146,15 +24,15 @@ class HansardSpider(WindowedSearchSpider):
 
     Each campaign search phrase is searched on its own (the API rejects Boolean queries)
     in both `/search/contributions/Spoken.json` (single speeches, naming the contribution)
-    and `/search/debates.json` (section titles), in yearly windows. Only when every search
-    is done (the spider goes idle) is each matching section fetched, once, from
-    `/debates/debate/{ExtId}.json` with every contribution any search matched in it.
+    and `/search/debates.json` (section titles), in yearly windows. Each matching section
+    is fetched from `/debates/debate/{ExtId}.json` as soon as a search finds it, once, so
+    a back-fill stopped part-way keeps every debate fetched so far. The summary leads
+    with the first speech that uses a search phrase (see `parse_debate`), which does not
+    depend on the order the searches happened to run in.
     """
 
     name = "hansard"
-    source = "hansard"
-    base_url_setting = "HANSARD_API_URL"
-    public_base = "https://hansard-api.parliament.uk"
+    source = source_named("hansard")
 
     #: The search endpoint of each search kind.
     endpoints: ClassVar[dict[str, str]] = {
@@ -164,21 +42,14 @@ class HansardSpider(WindowedSearchSpider):
     #: The API documents no maximum; 20 is what hansard.parliament.uk itself asks for.
     page_size: ClassVar[int] = 20
 
-    @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.matches = {}
-        spider.debates_requested = False
-        crawler.signals.connect(spider.fetch_debates, signal=signals.spider_idle)
-        return spider
-
-    #: Debate section ExtId -> the contribution ExtIds matched in it, in the order found.
-    matches: dict[str, dict[str, None]]
-    debates_requested: bool
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Debate sections requested in this run.
+        self.requested: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         for window in self.search_windows():
-            for phrase in self.rules.search_phrases():
+            for phrase in self.plan.phrases:
                 for kind in self.endpoints:
                     yield self.first_page(Search(kind, phrase, window))
 
@@ -203,29 +74,14 @@ class HansardSpider(WindowedSearchSpider):
         if page is None:
             return
         for debate_id in page.debate_ext_ids:
-            found = self.matches.setdefault(debate_id, {})
-            found.update(dict.fromkeys(page.matches_by_debate.get(debate_id, [])))
+            if debate_id not in self.requested:
+                self.requested.add(debate_id)
+                yield self.request(f"/debates/debate/{debate_id}.json", self.parse_debate)
         # A speech search pages through speeches (several may share a section).
         spoken = paging.search.kind == "spoken" and page.contribution_ext_ids
         keys = page.contribution_ext_ids if spoken else page.debate_ext_ids
         yield from self.after_page(paging, keys, page.count, page.total)
 
-    def fetch_debates(self) -> None:
-        """Once the searches are done, fetch every section they found, once each."""
-        if self.debates_requested or not self.matches:
-            return
-        self.debates_requested = True
-        for debate_id, contribution_ids in self.matches.items():
-            self.crawler.engine.crawl(
-                self.request(
-                    f"/debates/debate/{debate_id}.json",
-                    self.parse_debate,
-                    cb_kwargs={"matched": frozenset(contribution_ids)},
-                )
-            )
-        raise DontCloseSpider
-
-    def parse_debate(self, response: Response, matched: frozenset[str]) -> Iterator[Document]:
-        document = self.parse_body(response, lambda body: parse_debate(body, matched))
-        if document is not None:
-            yield document
+    def parse_debate(self, response: Response) -> Iterator[Document]:
+        documents = self.parse_body(response, partial(parse_debate, phrases=self.plan.phrases))
+        yield from documents or ()

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from scrapy.http import Request, Response
 
 from timeline_spiders.base import TimelineSpider
-from timeline_spiders.items import Amendment, AmendmentList, Document
+from timeline_spiders.items import AmendmentList, Document
 from timeline_spiders.parsers.legislation import parse_atom_feed, parse_clml
 from timeline_spiders.parsers.legislation_changes import (
     DIRECTIONS,
     changes_feed_url,
     parse_changes_feed,
 )
+from timeline_spiders.sources import source_named
 
 
 class LegislationSpider(TimelineSpider):
@@ -38,22 +40,28 @@ class LegislationSpider(TimelineSpider):
     """
 
     name = "legislation"
-    source = "legislation"
-    base_url_setting = "LEGISLATION_URL"
-    public_base = "https://www.legislation.gov.uk"
+    source = source_named("legislation")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Item ids stored by earlier runs, which a nightly run does not fetch again.
+        self.known: set[str] = set()
+        #: Changes feeds read recently enough, or already requested in this run.
+        self.fresh_feeds: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
-        nightly = self.search_since is not None
-        self.known = self.stored_ids() if nightly else set()
-        refresh_days = self.crawler.settings.getint("CHANGES_REFRESH_DAYS")
-        self.fresh_feeds = self.feeds_read_since(refresh_days) if nightly else set()
-        for legislation_id in self.rules.tracked_list("legislation"):
+        if self.search_since is not None:
+            earlier = self.context.earlier_runs
+            self.known = earlier.item_ids(self.source.name)
+            refresh = timedelta(days=self.crawler.settings.getint("CHANGES_REFRESH_DAYS"))
+            self.fresh_feeds = earlier.feeds_read_since(datetime.now(UTC) - refresh)
+        for legislation_id in self.plan.tracked_list("legislation"):
             if f"legislation:{legislation_id}" not in self.known:
                 yield self.document_request(legislation_id)
         for item_id in sorted(self.known):
             for request in self.changes_requests(item_id.removeprefix("legislation:")):
                 yield request
-        for title in self.rules.tracked_list("legislation_title_searches"):
+        for title in self.plan.tracked_list("legislation_title_searches"):
             for feed in self.feed_paths(title):
                 # A year with no matching instrument may answer 404: that is no result.
                 yield self.request(feed, self.parse_feed, meta={"handle_httpstatus_list": [404]})
@@ -98,19 +106,7 @@ class LegislationSpider(TimelineSpider):
         page = self.parse_body(response, parse_changes_feed)
         if page is None:
             return
-        amendments = [
-            Amendment(
-                affecting_id=effect.affecting_id,
-                affected_id=effect.affected_id,
-                affecting_title=effect.affecting_title,
-                affected_title=effect.affected_title,
-                effect_type=effect.effect_type,
-                affected_provisions=effect.affected_provisions,
-            )
-            for effect in page.effects
-            if effect.affecting_id and effect.affected_id
-        ]
-        yield AmendmentList(feed_url=feed, amendments=amendments)
+        yield page.amendment_list(feed)
         if page.next_url:
             next_page = self.follow_url(response, page.next_url)
             yield self.request(next_page, self.parse_changes, cb_kwargs={"feed": feed})

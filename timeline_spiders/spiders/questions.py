@@ -8,8 +8,6 @@ from urllib.parse import urlencode
 
 from scrapy.http import Request, Response
 
-from pipelines.tagging import words
-from pipelines.text import document_text
 from timeline_spiders.items import Document
 from timeline_spiders.parsers.questions import (
     ListPage,
@@ -18,7 +16,8 @@ from timeline_spiders.parsers.questions import (
     parse_statement,
     parse_statement_list,
 )
-from timeline_spiders.spiders.hansard import Paging, Search, WindowedSearchSpider
+from timeline_spiders.sources import source_named
+from timeline_spiders.windowed_search import Paging, Search, WindowedSearchSpider
 
 QUESTIONS = "/api/writtenquestions/questions"
 STATEMENTS = "/api/writtenstatements/statements"
@@ -29,14 +28,6 @@ PARSERS: dict[str, tuple[Callable[[bytes], ListPage], Callable[[bytes], Document
 }
 
 
-def mentions(text: str, phrases: list[str]) -> bool:
-    """Whether `text` has one of `phrases` word for word, compared as the campaign rules
-    compare text (case, accents and punctuation ignored: "Pupils: Nationality" has the
-    phrase "pupils' nationality")."""
-    padded = f" {' '.join(words(text))} "
-    return any(f" {' '.join(words(phrase))} " in padded for phrase in phrases)
-
-
 class QuestionsSpider(WindowedSearchSpider):
     """Written questions (dated when answered) and written statements (dated when made).
 
@@ -45,18 +36,18 @@ class QuestionsSpider(WindowedSearchSpider):
     API: https://questions-statements-api.parliament.uk/index.html (JSON; format notes in
     `parsers/FORMAT-parliament.md`).
 
-    Each campaign search phrase is listed in yearly windows, paging with `skip`/`take`.
-    `searchTerm` matches any word of the phrase and list entries truncate their text, so
-    each result's detail is fetched (once, keyed by API id) and kept only if its full text
-    has one of the campaign search phrases word for word. A question is re-fetched when a
-    nightly search finds it again; its event id is stable, so storage moves the event from
-    the tabled date to the answer date when it is answered, and takes a corrected answer.
+    Each campaign search phrase is listed in yearly windows, paging with `skip`/`take`,
+    with `sessionStatus=Any`: the API's default is the current session only, which would
+    make every search of an earlier year come back empty. List entries truncate their
+    text, so each result's detail is fetched (once per run, keyed by API id). `searchTerm`
+    matches any word of the phrase, so the parser marks each document to be kept only if
+    its full text has a search phrase word for word (the relevance pipeline checks). A
+    question is found again by a nightly search when it is answered or corrected; its
+    event id is stable, so storage moves the event from the tabled date to the answer.
     """
 
     name = "questions"
-    source = "questions"
-    base_url_setting = "QUESTIONS_API_URL"
-    public_base = "https://questions-statements-api.parliament.uk"
+    source = source_named("questions")
 
     #: Search kind -> (list endpoint, date parameter prefix: `{prefix}From`/`{prefix}To`).
     date_searches: ClassVar[dict[str, tuple[str, str]]] = {
@@ -72,19 +63,15 @@ class QuestionsSpider(WindowedSearchSpider):
     #: for 1000), and a bigger page means fewer requests.
     page_size: ClassVar[int] = 100
 
-    @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.requested = set()
-        return spider
-
-    #: (list endpoint, API id) of every detail requested in this run.
-    requested: set[tuple[str, int]]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: (list endpoint, API id) of every detail requested in this run.
+        self.requested: set[tuple[str, int]] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         kinds = self.backfill_kinds if self.search_since is None else tuple(self.date_searches)
         for window in self.search_windows():
-            for phrase in self.rules.search_phrases():
+            for phrase in self.plan.phrases:
                 for kind in kinds:
                     yield self.first_page(Search(kind, phrase, window))
 
@@ -95,6 +82,7 @@ class QuestionsSpider(WindowedSearchSpider):
             "searchTerm": search.phrase,
             f"{date_parameter}From": search.window.start.isoformat(),
             f"{date_parameter}To": search.window.end.isoformat(),
+            "sessionStatus": "Any",
             "skip": paging.skip,
             "take": self.page_size,
         }
@@ -119,10 +107,5 @@ class QuestionsSpider(WindowedSearchSpider):
 
     def parse_detail(self, response: Response, path: str) -> Iterator[Document]:
         document = self.parse_body(response, PARSERS[path][1])
-        if document is None:
-            return
-        text = document_text(document.title, document.summary, document.body)
-        if mentions(text, self.rules.search_phrases()):
+        if document is not None:
             yield document
-        else:
-            self.crawler.stats.inc_value("questions/without_a_search_phrase")

@@ -11,12 +11,16 @@ from timeline_spiders.base import TimelineSpider
 from timeline_spiders.items import Document
 from timeline_spiders.parsers.si_api import (
     InstrumentRef,
-    annulment_deadline,
+    name_search_term,
     next_skip,
     parse_business_items,
     parse_instrument_search,
-    search_url,
+    search_path,
 )
+from timeline_spiders.sources import source_named
+
+#: Parliament's tracker starts with instruments laid in June 2017.
+FIRST_YEAR_COVERED = 2017
 
 
 class SITrackerSpider(TimelineSpider):
@@ -25,11 +29,13 @@ class SITrackerSpider(TimelineSpider):
 
     Source: UK Parliament's Statutory Instruments API v2,
     https://statutoryinstruments-api.parliament.uk (Open Parliament Licence v3.0); the
-    public pages are on https://statutoryinstruments.parliament.uk.
+    public pages are on https://statutoryinstruments.parliament.uk. Format notes in
+    `parsers/FORMAT-si-api.md`.
 
     For every UK SI the legislation spider stored (so it runs after that spider), the
-    instrument is found by name, matched on its year and number, and its business items
-    become events on a `si_tracker:<id>` item that cites the instrument. The API covers
+    instrument is searched for by name (without a leading "The", which Parliament's
+    data leaves out), matched on its year and number, and its business items become
+    events on a `si_tracker:<id>` item that cites the instrument. The API covers
     instruments laid since June 2017; older ones are skipped, and their stages are known
     only from the Hansard debates and questions that cite them (the /si page says so).
     Incremental: an instrument whose procedure has concluded is not fetched again on a
@@ -37,12 +43,7 @@ class SITrackerSpider(TimelineSpider):
     """
 
     name = "si_tracker"
-    source = "si_tracker"
-    base_url_setting = "SI_API_URL"
-    public_base = "https://statutoryinstruments-api.parliament.uk"
-    runs_after = ("legislation",)
-    #: Parliament's tracker starts with instruments laid in June 2017.
-    first_year_covered = 2017
+    source = source_named("si_tracker")
 
     async def start(self) -> AsyncIterator[Request]:
         await self.prerequisites_done()
@@ -51,32 +52,27 @@ class SITrackerSpider(TimelineSpider):
 
     def instruments_to_follow(self) -> list[tuple[str, str]]:
         """(legislation id, title) of stored UK SIs the tracker may know about."""
-        concluded = set() if self.search_since is None else self.concluded()
-        rows = self.read_stored(
-            "select id, title from items where source = 'legislation'"
-            " and id like 'legislation:uksi/%' and gone_at is null order by id"
-        )
+        earlier = self.context.earlier_runs
+        concluded: set[str] = set()
+        if self.search_since is not None:
+            concluded = {
+                str(item.metadata.get("legislation_id"))
+                for item in earlier.items_with_event("si_tracker", "si_procedure_concluded")
+            }
         instruments = []
-        for item_id, title in rows:
-            legislation_id = item_id.removeprefix("legislation:")
-            if int(legislation_id.split("/")[1]) < self.first_year_covered:
+        for item in earlier.live_items("legislation"):
+            legislation_id = item.id.removeprefix("legislation:")
+            if not legislation_id.startswith("uksi/") or legislation_id in concluded:
+                continue
+            if int(legislation_id.split("/")[1]) < FIRST_YEAR_COVERED:
                 self.logger.info("%s predates the SI tracker: skipped", legislation_id)
-            elif legislation_id not in concluded:
-                instruments.append((legislation_id, title))
+                continue
+            instruments.append((legislation_id, item.title))
         return instruments
-
-    def concluded(self) -> set[str]:
-        """Instruments whose stored tracker item has a 'procedure concluded' event."""
-        rows = self.read_stored(
-            "select json_extract(items.metadata, '$.legislation_id') from items"
-            " join events on events.item_id = items.id"
-            " where items.source = 'si_tracker' and events.kind = 'si_procedure_concluded'"
-        )
-        return {legislation_id for (legislation_id,) in rows}
 
     def search(self, legislation_id: str, title: str, skip: int) -> Request:
         return self.request(
-            search_url(title, skip=skip),
+            search_path(name_search_term(title), skip=skip),
             self.parse_search,
             cb_kwargs={"legislation_id": legislation_id, "title": title, "skip": skip},
         )
@@ -90,7 +86,7 @@ class SITrackerSpider(TimelineSpider):
         for instrument in page.instruments:
             if instrument.legislation_id == legislation_id:
                 yield self.request(
-                    instrument.business_items_url,
+                    instrument.business_items_path,
                     self.parse_business_items,
                     cb_kwargs={"instrument": instrument},
                 )
@@ -104,38 +100,6 @@ class SITrackerSpider(TimelineSpider):
     def parse_business_items(
         self, response: Response, instrument: InstrumentRef
     ) -> Iterator[Document]:
-        assert instrument.legislation_id is not None
-        parser = partial(
-            parse_business_items,
-            legislation_id=instrument.legislation_id,
-            public_url=instrument.public_url,
-        )
-        events = self.parse_body(response, parser)
-        if events is None:
-            return
-        _, year, number = instrument.legislation_id.split("/")
-        deadline = annulment_deadline(instrument.procedure, events)
-        summary = f"{instrument.procedure} procedure in Parliament."
-        if deadline:
-            summary += f" Objection period ends {deadline}."
-        yield Document(
-            id=f"si_tracker:{instrument.api_id}",
-            source=self.source,
-            doc_type="si_procedure",
-            title=f"{instrument.name}: in Parliament",
-            url=instrument.public_url,
-            summary=summary,
-            # Naming the instrument in the text is what makes the citation pipeline link
-            # this item to it, as for every other source.
-            body=f"{instrument.name} (S.I. {year}/{number}).",
-            events=events,
-            metadata={
-                "api_id": instrument.api_id,
-                "legislation_id": instrument.legislation_id,
-                "procedure": instrument.procedure,
-                "made_date": instrument.made_date,
-                "commons_laid_date": instrument.commons_laid_date,
-                "lords_laid_date": instrument.lords_laid_date,
-                "annulment_deadline": deadline,
-            },
-        )
+        document = self.parse_body(response, partial(parse_business_items, instrument=instrument))
+        if document is not None:
+            yield document

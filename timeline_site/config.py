@@ -1,0 +1,112 @@
+"""The one way the site is served: `build_datasette` configures Datasette for `bin/serve`,
+the tests and the benchmarks alike.
+
+The site only reads. It opens the database read-only (Datasette's `mode=ro`), never
+changes its schema, and refuses to start without a usable database rather than serving
+an empty site: a missing, empty, corrupt or out-of-date file is a `SiteUnavailable`
+error whose message says what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from datasette.app import Datasette
+from datasette.database import Database
+
+from pipelines.schema import schema_fingerprint
+from timeline_site.queries import DATABASE
+from timeline_spiders.sources import SOURCES, event_kind_labels
+
+ROOT = Path(__file__).resolve().parents[1]
+METADATA_FILE = ROOT / "datasette_metadata.json"
+TEMPLATES = ROOT / "templates"
+
+SETTINGS: dict[str, Any] = {
+    # Default 1000 ms: campaign pages run a handful of bounded queries; a query that
+    # needs longer than this is a hostile or broken one.
+    "sql_time_limit_ms": 1500,
+    # Default 200 ms: facet counts on the table pages are a convenience, not worth a
+    # slow page.
+    "facet_time_limit_ms": 500,
+    # Default on: the whole database file is for the job, not for download.
+    "allow_download": False,
+    # Default 5 s: pages change when the nightly job writes, so caches may keep them.
+    "default_cache_ttl": 300,
+}
+
+
+class SiteUnavailable(Exception):
+    """The site cannot serve this database; the message says why and what to do."""
+
+
+def check_database(path: Path) -> None:
+    """Raise SiteUnavailable unless `path` is a timeline database with the current schema."""
+    if not path.is_file():
+        raise SiteUnavailable(
+            f"There is no timeline database at {path}: run the nightly job "
+            "(make nightly) to create it, or give the right file (TIMELINE_DB)."
+        )
+    if path.stat().st_size == 0:
+        raise SiteUnavailable(f"{path} is empty (0 bytes): it is not a timeline database.")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            version = conn.execute("pragma user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        raise SiteUnavailable(f"{path} cannot be read as a SQLite database: {error}.") from None
+    if version != schema_fingerprint():
+        raise SiteUnavailable(
+            f"{path} has an older schema than this site expects: run the nightly job once "
+            "(make nightly) to bring it up to date."
+        )
+
+
+def metadata() -> dict[str, Any]:
+    """`datasette_metadata.json` with the declared sources and event kinds written in
+    where it says `{sources}`, `{source_labels}` and `{event_kinds}`: those lists follow
+    from `timeline_spiders/sources.py` and are never written out by hand."""
+    words = {
+        "{sources}": "; ".join(
+            f"{s.name} ({s.label}: {s.description})" if s.description else s.name for s in SOURCES
+        ),
+        "{source_labels}": ", ".join(s.label for s in SOURCES if s.crawled),
+        "{event_kinds}": ", ".join(
+            f"{kind} ({label})" for kind, label in event_kind_labels().items()
+        ),
+    }
+    data: dict[str, Any] = json.loads(
+        METADATA_FILE.read_text(encoding="utf-8"),
+        object_hook=lambda mapping: {
+            key: _fill(value, words) if isinstance(value, str) else value
+            for key, value in mapping.items()
+        },
+    )
+    return data
+
+
+def _fill(text: str, words: dict[str, str]) -> str:
+    for placeholder, value in words.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+def build_datasette(db_path: str | Path, *, immutable: bool = False) -> Datasette:
+    """Datasette configured to publish the timeline in `db_path`, read-only.
+
+    `immutable` serves a published copy that nothing writes to any more (no locking,
+    and Datasette may cache counts); the live database the nightly job writes to is
+    served mutable, read through `mode=ro` connections.
+    """
+    path = Path(db_path).resolve()
+    check_database(path)
+    datasette = Datasette(metadata=metadata(), template_dir=str(TEMPLATES), settings=SETTINGS)
+    datasette.add_database(
+        Database(datasette, path=str(path), is_mutable=not immutable), name=DATABASE
+    )
+    return datasette

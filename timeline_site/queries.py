@@ -1,0 +1,216 @@
+"""The site's queries: every read the pages make of the timeline database.
+
+Pages choose event ids from `events` first and only then read whole rows from the
+`timeline` view: the view computes each row's campaigns, citations and note, and asking
+it to sort tens of thousands of a campaign's events would compute them all before the
+LIMIT. Choosing ids first keeps a page fast at a million events.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from datasette.database import Database
+from datasette.utils import escape_fts
+from datasette.utils.asgi import NotFound
+
+from timeline_site.formatting import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    KIND_LABELS,
+    SOURCE_LABELS,
+    display_date,
+    safe_url,
+)
+
+#: The name the site gives the database in every URL (`/timeline/...`), whatever the
+#: file is called.
+DATABASE = "timeline"
+EVENT_COLUMNS = "event_id, date, kind, source, title, summary, url, cites, item_id, note, upcoming"
+PAST_ORDER, UPCOMING_ORDER = "events.date desc, events.id", "events.date, events.id"
+
+#: Whole timeline rows for chosen event ids (:ids is a JSON array).
+EVENT_ROWS_SQL = f"""
+    select {EVENT_COLUMNS}, item_rowid, campaigns from timeline
+    where event_id in (select value from json_each(:ids))"""
+#: The span of the timeline, for the year filter.
+#: Two subqueries: SQLite answers min() or max() alone from the index, but not both at once.
+TIMELINE_SPAN_SQL = "select (select min(date) from events), (select max(date) from events)"
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """Which of a campaign's events to read: conditions on `events` (joined to `items`)
+    with their parameters, an order and a limit."""
+
+    clauses: tuple[str, ...] = ()
+    params: tuple[tuple[str, str], ...] = ()
+    order: str = PAST_ORDER
+    limit: int = 100
+    #: Upcoming events are a handful in the whole timeline: walk the date index for them
+    #: rather than every event of the campaign (see `event_ids_sql`).
+    few_by_date: bool = False
+    #: A full-text query already escaped for FTS5, or "".
+    match: str = ""
+
+
+def event_ids_sql(query: EventQuery) -> str:
+    """The ids of a campaign's events matching `query`, in its order, up to :limit.
+
+    With `few_by_date` the campaign condition is written `+events.item_id`, which stops
+    SQLite using the item index and lets it walk the date index instead.
+    """
+    column = "+events.item_id" if query.few_by_date else "events.item_id"
+    conditions = [
+        f"{column} in (select item_id from item_tags where campaign = :campaign)",
+        "events.superseded_at is null",
+        *query.clauses,
+    ]
+    if query.match:
+        conditions.append("items.rowid in (select rowid from items_fts where items_fts match :q)")
+    return f"""
+        select events.id from events join items on items.id = events.item_id
+        where {" and ".join(conditions)} order by {query.order} limit :limit"""
+
+
+async def campaign_events(db: Database, slug: str, query: EventQuery) -> list[dict[str, Any]]:
+    """A campaign's events as the pages show them, chosen by id first."""
+    params: dict[str, Any] = {**dict(query.params), "campaign": slug, "limit": query.limit}
+    if query.match:
+        params["q"] = query.match
+    ids = [row[0] for row in (await db.execute(event_ids_sql(query), params)).rows]
+    if not ids:
+        return []
+    rows = (await db.execute(EVENT_ROWS_SQL, {"ids": json.dumps(ids)})).rows
+    by_id = {row["event_id"]: event_for_page(row) for row in rows}
+    events = [by_id[event_id] for event_id in ids if event_id in by_id]
+    if query.match:
+        await add_snippets(db, events, query.match)
+    return events
+
+
+async def add_snippets(db: Database, events: list[dict[str, Any]], match: str) -> None:
+    """Each event's snippet of the words that matched, marked for `highlight`."""
+    rowids = json.dumps(sorted({event["item_rowid"] for event in events}))
+    snippets = await db.execute(
+        f"""select rowid, snippet(items_fts, -1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}',
+              '…', 24) from items_fts
+            where items_fts match :q and rowid in (select value from json_each(:rowids))""",
+        {"q": match, "rowids": rowids},
+    )
+    by_rowid = dict(snippets.rows)
+    for event in events:
+        event["snippet"] = by_rowid.get(event["item_rowid"])
+
+
+def past_query(clauses: list[str], params: dict[str, str], q: str, limit: int) -> EventQuery:
+    """Events on or before today, newest first, matching `q` if given."""
+    return EventQuery(
+        clauses=(*clauses, "events.date <= :today"),
+        params=(*params.items(), ("today", date.today().isoformat())),
+        order=PAST_ORDER,
+        limit=limit,
+        match=escape_fts(q) if q else "",
+    )
+
+
+def upcoming_query(limit: int = 20) -> EventQuery:
+    return EventQuery(
+        clauses=("events.date > :today",),
+        params=(("today", date.today().isoformat()),),
+        order=UPCOMING_ORDER,
+        limit=limit,
+        few_by_date=True,
+    )
+
+
+def event_for_page(row: Any) -> dict[str, Any]:
+    """A timeline row with what the templates show: labels, dates in words, safe links."""
+    event = dict(row)
+    event.setdefault("snippet", None)
+    event["kind_label"] = KIND_LABELS.get(event["kind"], event["kind"])
+    event["source_label"] = SOURCE_LABELS.get(event["source"], event["source"])
+    event["cites"] = json.loads(event["cites"] or "[]")
+    event["campaigns"] = json.loads(event.get("campaigns") or "[]")
+    event["safe_url"] = safe_url(event["url"])
+    event["display_date"] = display_date(event["date"])
+    return event
+
+
+async def campaign_or_404(db: Database, slug: str) -> dict[str, Any]:
+    rows = (
+        await db.execute(
+            "select slug, hashtag, title, description from campaigns where slug = :slug",
+            {"slug": slug},
+        )
+    ).rows
+    if not rows:
+        raise NotFound(f"No campaign called {slug!r}")
+    return dict(rows[0])
+
+
+async def timeline_years(db: Database) -> list[str]:
+    """Every year the timeline spans, newest first, up to this year."""
+    first, last = (await db.execute(TIMELINE_SPAN_SQL)).rows[0]
+    this_year = date.today().year
+    first_year = int(first[:4]) if first else this_year
+    last_year = min(int(last[:4]) if last else this_year, this_year)
+    return [str(year) for year in range(last_year, first_year - 1, -1)]
+
+
+async def stored_item(db: Database, item_id: str) -> dict[str, Any] | None:
+    rows = (await db.execute("select * from items where id = :id", {"id": item_id})).rows
+    return dict(rows[0]) if rows else None
+
+
+async def instrument_events(db: Database, legislation_id: str) -> list[dict[str, Any]]:
+    """The instrument's own events and those of everything that cites it, oldest first."""
+    rows = await db.execute(
+        f"""select {EVENT_COLUMNS}, null as snippet, campaigns from timeline
+        where item_id = :item_id or item_id in (
+          select item_id from citations where legislation_id = :legislation_id)
+        order by date, event_id""",
+        {"item_id": f"legislation:{legislation_id}", "legislation_id": legislation_id},
+    )
+    return [event_for_page(row) for row in rows.rows]
+
+
+async def amendments(
+    db: Database, this_side: str, other_side: str, legislation_id: str
+) -> list[dict[str, Any]]:
+    """Amendments grouped by the other instrument, each linked to its page here if stored."""
+    other_title = "affected_title" if other_side == "affected_id" else "affecting_title"
+    rows = (
+        await db.execute(
+            f"""select {other_side} as other_id, {other_title} as other_title,
+              group_concat(trim(effect_type || ' ' || affected_provisions), '; ') as changes,
+              exists(select 1 from items where items.id = 'legislation:' || {other_side})
+                as on_timeline
+            from amendments where {this_side} = :id
+            group by {other_side} order by {other_side}""",
+            {"id": legislation_id},
+        )
+    ).rows
+    return [
+        {**dict(row), "public_url": f"https://www.legislation.gov.uk/{row['other_id']}"}
+        for row in rows
+    ]
+
+
+async def latest_runs(db: Database) -> list[dict[str, Any]]:
+    """Each source's latest run, with its last success and how many items it has."""
+    latest = await db.execute(
+        """
+        select runs.source, runs.status, runs.started_at, runs.finished_at, runs.requests,
+          runs.items_new, runs.items_changed, runs.errors_count, runs.errors,
+          (select max(finished_at) from runs ok where ok.source = runs.source
+             and ok.status = 'ok') as last_success,
+          (select count(*) from items where items.source = runs.source) as item_count
+        from runs
+        where runs.id = (select max(id) from runs latest where latest.source = runs.source)
+        order by runs.source"""
+    )
+    return [dict(row) for row in latest.rows]

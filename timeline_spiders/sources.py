@@ -1,0 +1,198 @@
+"""Every source of the timeline, declared once.
+
+A source is declared here and nowhere else: its name (the `source` column), the label
+readers see, the setting that holds the base URL to fetch from and its default (the
+official host), the public site that stored links point to, the kinds of event it adds
+with their labels, and which other sources' stored items it reads. Settings, the test
+crawl helper, the site's filters and labels, the metadata's column descriptions and the
+README's settings table all follow from this list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Source:
+    """One place the timeline's items come from.
+
+    `official_base_url` is the default of `base_url_setting`: URLs found on it are
+    fetched from the configured base instead (tests point it at a local server), and
+    fetched URLs are moved back to it before they are stored. `public_site` is where
+    readers are sent; for an API it differs from the host fetched from.
+    `reads_items_of` names the sources whose stored items this one's spider reads, so
+    the nightly job runs it after them. A source with no `base_url_setting` is not
+    crawled (the campaign's own events, from the staff files).
+    """
+
+    name: str
+    label: str
+    public_site: str
+    event_kinds: Mapping[str, str]
+    base_url_setting: str | None = None
+    official_base_url: str | None = None
+    reads_items_of: tuple[str, ...] = ()
+    licence: str = "Open Parliament Licence v3.0"
+    description: str = ""
+
+    @property
+    def crawled(self) -> bool:
+        return self.base_url_setting is not None
+
+
+SOURCES: tuple[Source, ...] = (
+    Source(
+        name="legislation",
+        label="legislation.gov.uk",
+        description="statutory instruments, their dates and amendments",
+        base_url_setting="LEGISLATION_URL",
+        official_base_url="https://www.legislation.gov.uk",
+        public_site="https://www.legislation.gov.uk",
+        licence="Open Government Licence v3.0",
+        event_kinds={
+            "si_made": "Instrument made",
+            "si_laid": "Instrument laid",
+            "si_in_force": "Instrument in force",
+            "si_approved": "Instrument approved",
+        },
+    ),
+    Source(
+        name="si_tracker",
+        label="Parliament's SI tracker",
+        description="statutory instruments' stages in Parliament",
+        base_url_setting="SI_API_URL",
+        official_base_url="https://statutoryinstruments-api.parliament.uk",
+        public_site="https://statutoryinstruments.parliament.uk",
+        reads_items_of=("legislation",),
+        event_kinds={
+            "si_laid": "Instrument laid",
+            "si_committee": "Committee scrutiny",
+            "si_motion": "Motion on an instrument",
+            "si_debate": "Instrument debated",
+            "si_approved": "Instrument approved",
+            "si_scrutiny_period_end": "Objection period ends",
+            "si_procedure_concluded": "Procedure concluded",
+            "si_stage": "Stage in Parliament",
+        },
+    ),
+    Source(
+        name="hansard",
+        label="Hansard",
+        description="debates in the Commons, the Lords and Westminster Hall",
+        base_url_setting="HANSARD_API_URL",
+        official_base_url="https://hansard-api.parliament.uk",
+        public_site="https://hansard.parliament.uk",
+        event_kinds={"debate": "Debate"},
+    ),
+    Source(
+        name="questions",
+        label="Written questions and statements",
+        description="written questions, their answers, and written ministerial statements",
+        base_url_setting="QUESTIONS_API_URL",
+        official_base_url="https://questions-statements-api.parliament.uk",
+        public_site="https://questions-statements.parliament.uk",
+        event_kinds={
+            "written_question": "Written question",
+            "written_statement": "Written statement",
+        },
+    ),
+    Source(
+        name="govuk",
+        label="GOV.UK",
+        description="Department for Education guidance and its changes",
+        base_url_setting="GOVUK_URL",
+        official_base_url="https://www.gov.uk",
+        public_site="https://www.gov.uk",
+        licence="Open Government Licence v3.0",
+        event_kinds={
+            "guidance_published": "Guidance published",
+            "guidance_updated": "Guidance updated",
+            "guidance_withdrawn": "Guidance withdrawn",
+        },
+    ),
+    Source(
+        name="campaign",
+        label="Campaign's own record",
+        description="the campaign's own events, from data/campaign_events.csv",
+        public_site="",
+        licence="",
+        event_kinds={"campaign_event": "Campaign event"},
+    ),
+)
+
+
+def source_named(name: str) -> Source:
+    """The declared source called `name`; KeyError names the known ones."""
+    for source in SOURCES:
+        if source.name == name:
+            return source
+    known = ", ".join(source.name for source in SOURCES)
+    raise KeyError(f"no source called {name!r} (known: {known})")
+
+
+def crawled_sources() -> list[Source]:
+    return [source for source in SOURCES if source.crawled]
+
+
+def source_labels() -> dict[str, str]:
+    """Source name -> label, in declaration order."""
+    return {source.name: source.label for source in SOURCES}
+
+
+def event_kind_labels() -> dict[str, str]:
+    """Event kind -> label, every source's kinds in declaration order, each kind once."""
+    labels: dict[str, str] = {}
+    for source in SOURCES:
+        for kind, label in source.event_kinds.items():
+            labels.setdefault(kind, label)
+    return labels
+
+
+def base_url_defaults() -> dict[str, str]:
+    """Base URL setting -> its default, the official host, for every crawled source."""
+    return {
+        source.base_url_setting: source.official_base_url or ""
+        for source in SOURCES
+        if source.base_url_setting
+    }
+
+
+def readme_settings_table() -> str:
+    """The README's table of base URL settings, one row per crawled source."""
+    rows = [
+        "| Setting | Default | Source |",
+        "| --- | --- | --- |",
+        *(
+            f"| `{source.base_url_setting}` | `{source.official_base_url}` | "
+            f"{source.label}: {source.description} |"
+            for source in SOURCES
+            if source.crawled
+        ),
+    ]
+    return "\n".join(rows)
+
+
+README_TABLE_START = "<!-- sources table: made by `make docs` from timeline_spiders/sources.py -->"
+README_TABLE_END = "<!-- end of sources table -->"
+
+
+def with_settings_table(readme: str) -> str:
+    """`readme` with the table between its markers made afresh."""
+    before, rest = readme.split(README_TABLE_START, 1)
+    _, after = rest.split(README_TABLE_END, 1)
+    table = readme_settings_table()
+    return f"{before}{README_TABLE_START}\n{table}\n{README_TABLE_END}{after}"
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:2] == ["--write-readme"]:
+        path = Path(sys.argv[2])
+        path.write_text(with_settings_table(path.read_text(encoding="utf-8")), encoding="utf-8")
+        print(f"Wrote the sources table into {path}.")
+    else:
+        print(readme_settings_table())

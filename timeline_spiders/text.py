@@ -1,0 +1,28 @@
+"""The text of an item as every reader of it sees it: search, citations, tags and the
+relevance check all read the same words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def document_text(title: str, summary: str, body: str) -> str:
+    """Title, summary and body as one text, so every derived value reads the same words."""
+    return "\n".join(part for part in (title, summary, body) if part)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with accents and punctuation folded away."""
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return _WORD.findall(folded.lower())
+
+
+def mentions(text: str, phrases: Iterable[str]) -> bool:
+    """Whether `text` has one of `phrases` word for word, case, accents and punctuation
+    ignored: "Pupils: Nationality" has the phrase "pupils' nationality"."""
+    padded = f" {' '.join(words(text))} "
+    return any(f" {' '.join(words(phrase))} " in padded for phrase in phrases if words(phrase))
