@@ -4,7 +4,9 @@ Machine dates (ISO 8601) are preferred and read exactly; a datetime with an offs
 converted to UK local time first, because "the day it happened" on a UK timeline is the
 London date (23:30Z in summer is the next morning here). Text dates ("31st October 2016")
 go through dateparser in English with day-month-year order, and must name a day, a month
-and a year: a guess at a missing part would put an event on the wrong day.
+and a year: a guess at a missing part would put an event on the wrong day. A date
+relative to something else ("today", "2 weeks ago", "3 days before 1 October 2016") is
+refused: it names a different day each time it is read, or not the day it seems to.
 """
 
 from __future__ import annotations
@@ -31,7 +33,22 @@ _DATEPARSER_SETTINGS = {
     "PREFER_DAY_OF_MONTH": "first",
     "REQUIRE_PARTS": ["day", "month", "year"],
     "RETURN_AS_TIMEZONE_AWARE": False,
+    # Default also reads timestamps and relative times ("yesterday", "in 2 days").
+    "PARSERS": ["absolute-time"],
 }
+_UNIT = r"(?:days?|weeks?|fortnights?|months?|years?)"
+#: Words that make a date relative to another moment. "Laid before Parliament" is no such
+#: phrase, so "before" counts only after a period ("3 days before", "the day before").
+_RELATIVE = re.compile(
+    rf"\b(?:today|tonight|yesterday|tomorrow|now|ago|hence)\b"
+    rf"|\b\d+\s+{_UNIT}\s+(?:before|after|from|later|earlier)\b"
+    rf"|\b(?:the|a|one)\s+{_UNIT}\s+(?:before|after)\b"
+    rf"|[+-]\s*\d+\s+{_UNIT}\b"
+    rf"|\bin\s+\d+\s+{_UNIT}\b"
+    rf"|\b(?:next|last|this|coming|following|previous)\s+"
+    rf"(?:{_UNIT}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
 
 
 class UnreadableDate(ValueError):
@@ -51,6 +68,8 @@ def normalise_date(value: str, *, latest_year: int | None = None) -> str:
 
 
 def _from_text(text: str) -> date:
+    if _RELATIVE.search(text):
+        raise UnreadableDate(f"a date relative to another moment, not a day: {text!r}")
     numeric = _NUMERIC.match(text)
     if numeric:
         # dateparser would quietly read 07/17/2017 month-first; in the UK it is no date.

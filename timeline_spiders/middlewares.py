@@ -86,8 +86,8 @@ class RespectfulRetryMiddleware:
         self.connection_failures = 0
         self.gave_up = False
         self.closing: asyncio.Future[None] | None = None
-        #: Download slot key -> its delay before we paused it.
-        self.paused: dict[str, float] = {}
+        #: Download slot key -> its delay and jitter before we paused it.
+        self.paused: dict[str, tuple[float, float]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -118,15 +118,16 @@ class RespectfulRetryMiddleware:
         if slot is None or seconds <= 0:
             return
         key, slot_state = slot
-        original = self.paused.setdefault(key, slot_state.delay)
-        slot_state.delay = max(original, seconds)
+        delay, _ = self.paused.setdefault(key, (slot_state.delay, slot_state.jitter))
+        slot_state.delay = max(delay, seconds)
+        slot_state.jitter = 0  # randomising the wait could make it shorter than asked
         slot_state.lastseen = time.monotonic()
         logger.info("Pausing %s for %.1f s before the next request", key, seconds)
 
     def resume_host(self, request: Request) -> None:
         slot = self._slot_of(request)
         if slot is not None and slot[0] in self.paused:
-            slot[1].delay = self.paused.pop(slot[0])
+            slot[1].delay, slot[1].jitter = self.paused.pop(slot[0])
 
     def _slot_of(self, request: Request) -> tuple[str, Slot] | None:
         engine = self.crawler.engine

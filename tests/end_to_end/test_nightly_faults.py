@@ -8,6 +8,7 @@ import pytest
 
 from tests.end_to_end.conftest import serve_legislation
 from tests.support.crawl import run_scrapy
+from tests.support.faults import FAIL_ON, pipelines_with_a_failing_one
 from tests.support.fixture_server import FIXTURES
 
 DOC = "/uksi/2017/807/made/data.xml"
@@ -102,3 +103,20 @@ def test_odd_and_ambiguous_dates(fixture_server, tmp_path, made, expected):
     else:
         assert result.returncode == 0, result.stdout
         assert dates == [(expected,)]
+
+
+def test_an_exception_in_a_pipeline_fails_the_run_and_names_the_item(
+    fixture_server, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(FAIL_ON, "legislation:uksi/2017/807")
+    serve_legislation(fixture_server)
+    db, result, _ = crawl(fixture_server, tmp_path, ITEM_PIPELINES=pipelines_with_a_failing_one())
+    assert result.returncode == 1, result.stdout
+    assert "All 1 sources succeeded" not in result.stdout
+    assert "not stored: RuntimeError in a pipeline" in result.stdout
+    assert "https://www.legislation.gov.uk/uksi/2017/807" in result.stdout
+    with sqlite3.connect(db) as connection:
+        status, errors = connection.execute("select status, errors_count from runs").fetchone()
+    assert (status, errors) == ("failed", 1)
+    assert "legislation:uksi/2017/807" not in stored(db)
+    assert "legislation:uksi/2016/808" in stored(db)  # the rest of the run went on

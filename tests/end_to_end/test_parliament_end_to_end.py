@@ -115,9 +115,13 @@ def serve_questions(server: FixtureServer, year: int = 2016) -> FixtureServer:
         "questions/statements_list.json",
     )
     for api_id, fixture in QUESTION_DETAILS.items():
-        server.add(f"{QUESTIONS}/{api_id}?expandMember=true", f"questions/{fixture}")
+        server.add(
+            f"{QUESTIONS}/{api_id}?expandMember=true&sessionStatus=Any", f"questions/{fixture}"
+        )
     for api_id, fixture in STATEMENT_DETAILS.items():
-        server.add(f"{STATEMENTS}/{api_id}?expandMember=true", f"questions/{fixture}")
+        server.add(
+            f"{STATEMENTS}/{api_id}?expandMember=true&sessionStatus=Any", f"questions/{fixture}"
+        )
     return server
 
 
@@ -148,7 +152,7 @@ def serve_question_answered_between_runs(server: FixtureServer) -> None:
     }
     for params in (tabled, answered):
         server.add_matching(QUESTIONS, params, body=listing, content_type="application/json")
-    detail = f"{QUESTIONS}/{ANSWERED_LATER}?expandMember=true"
+    detail = f"{QUESTIONS}/{ANSWERED_LATER}?expandMember=true&sessionStatus=Any"
     server.add(detail, "questions/question_tabled_nationality.json")
     server.add(detail, "questions/question_answered_nationality.json")
 
@@ -379,3 +383,16 @@ def test_every_run_of_each_source_is_recorded_as_ok(runs):
         ("questions", "ok"),
     ]
     print(f"\nrequests: first run {len(runs.first_requests)}, second {len(runs.second_requests)}")
+
+
+def test_debates_are_fetched_as_searches_find_them_so_a_stopped_back_fill_keeps_them(runs):
+    hansard = [p for p in runs.first_requests if p.startswith(("/search/", "/debates/"))]
+    first_debate = next(i for i, p in enumerate(hansard) if p.startswith("/debates/"))
+    last_search = max(i for i, p in enumerate(hansard) if p.startswith("/search/"))
+    assert first_debate < last_search
+
+
+def test_question_searches_ask_for_every_session_not_only_the_current_one(runs):
+    searches = [p for p in runs.first_requests if p.startswith((f"{QUESTIONS}?", f"{STATEMENTS}?"))]
+    assert searches
+    assert {search_params(path).get("sessionStatus") for path in searches} == {"Any"}

@@ -3,6 +3,7 @@ real JSON shapes (see timeline_spiders/parsers/FORMAT-si-api.md)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -373,3 +374,31 @@ def test_search_item_without_an_id_is_malformed():
 def test_business_item_that_is_not_an_object_is_malformed():
     with pytest.raises(MalformedResponse):
         item_events(b'["Laid before the House of Commons"]', "uksi/2017/807")
+
+
+def test_steps_sent_as_one_string_are_malformed_not_read_letter_by_letter():
+    items = json.loads(fixture("business-items-uksi-2017-807.json"))
+    items[0]["steps"] = "Laid before the House of Commons"
+    with pytest.raises(MalformedResponse, match=r"steps: expected a list"):
+        item_events(json.dumps(items).encode(), "uksi/2017/807")
+
+
+def test_an_instrument_made_in_december_and_laid_in_january_is_known_by_its_made_year():
+    page = json.loads(fixture("search-alternative-provision-page-1.json"))
+    value = page["items"][0]["value"]
+    value.update(paperYear="2018", paperMadeDate="2017-12-20T00:00:00")
+    ref = parse_instrument_search(json.dumps(page).encode()).instruments[0]
+    assert ref.legislation_id == "uksi/2017/807"  # numbered in the year it was made
+    assert ref.is_instrument("uksi/2017/807") and ref.is_instrument("uksi/2018/807")
+
+
+def test_a_search_the_api_answers_with_null_items_finds_nothing_rather_than_failing():
+    page = parse_instrument_search(b'{"items": null, "totalResults": 0}')
+    assert (page.instruments, page.count) == ([], 0)
+
+
+def test_a_business_item_without_an_id_is_keyed_by_its_date_and_sequence():
+    items = json.loads(fixture("business-items-uksi-2017-807.json"))
+    items[0]["id"] = None
+    events = item_events(json.dumps(items).encode(), "uksi/2017/807")
+    assert events[0].key == "2017-07-19-1"

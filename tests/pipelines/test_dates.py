@@ -75,3 +75,27 @@ def test_pipeline_normalises_every_event():
     )
     DatePipeline().process_item(item)
     assert [event.date for event in item.events] == ["2016-07-18", "2016-07-21"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "today",
+        "yesterday",
+        "tomorrow",
+        "2 weeks ago",
+        "in 2 days",
+        "next Monday",
+        "3 days before 1 October 2016",
+        "the day after 1 October 2016",
+        "1 Oct 2016 + 2 days",
+    ],
+)
+def test_dates_relative_to_another_moment_are_refused(raw):
+    # "today" in a staff file would give its row a new date (and id) every night.
+    with pytest.raises(UnreadableDate, match="relative"):
+        normalise_date(raw)
+
+
+def test_prelims_wording_with_before_in_it_is_still_read():
+    assert normalise_date("Laid before Parliament 21st July 2016") == "2016-07-21"

@@ -8,6 +8,7 @@ queue of responses (the last one repeats), which is how tests stage faults such 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -64,6 +65,8 @@ class FixtureServer:
         #: are (searches carry date windows that depend on today's date).
         self.partial_routes: list[tuple[str, dict[str, str], list[Reply]]] = []
         self.requests: list[str] = []
+        #: When each request arrived (monotonic seconds) and its path, in order.
+        self.arrivals: list[tuple[float, str]] = []
         #: What every path without a route of its own answers (None: 404 "not found").
         self.fallback: Reply | None = None
         self._lock = threading.Lock()
@@ -128,6 +131,7 @@ class FixtureServer:
     def _reply_for(self, path: str) -> Reply:
         with self._lock:
             self.requests.append(path)
+            self.arrivals.append((time.monotonic(), path))
             queue = self.routes.get(route_key(path)) or self._partial_match(path)
             if not queue:
                 return self.fallback or Reply(404, b"not found", {"Content-Type": "text/plain"})

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString
 
@@ -347,11 +346,11 @@ def _navigator_parent_title(data: Record, ext_id: str) -> str:
     (e.g. "Lords Chamber"): a bare "Motion to Regret" or "Topical Questions" means nothing
     in a timeline without the heading above it."""
     nav = data.records("Navigator")
-    by_id: dict[Any, Record] = {node.values.get("Id"): node for node in nav}
+    by_id = {node.integer("Id"): node for node in nav}
     own = next((n for n in nav if n.text("ExternalId").lower() == ext_id.lower()), None)
-    if own is None:
+    if own is None or own.integer("ParentId") is None:
         return ""
-    parent = by_id.get(own.values.get("ParentId"))
-    if parent is None or parent.values.get("ParentId") is None:
+    parent = by_id.get(own.integer("ParentId"))
+    if parent is None or parent.integer("ParentId") is None:
         return ""
     return clean_title(parent.text("Title"))

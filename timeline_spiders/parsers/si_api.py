@@ -76,9 +76,11 @@ _COMMITTEE_WORDS = (
 class InstrumentRef:
     """One instrument from a search, reduced to what links it to legislation.gov.uk.
 
-    `legislation_id` is None for a draft (no number yet) or anything not a UK SI.
-    `laid_date` is the earlier of the Commons and Lords laying dates (YYYY-MM-DD): the
-    date the instrument first went before Parliament.
+    `legislation_id` is None for a draft (no number yet) or anything not a UK SI. SIs
+    are numbered in the year they are made, but the API's `paperYear` is the year the
+    paper was laid, so an instrument made in December and laid in January has a second
+    possible id, in `laid_year_id`. `laid_date` is the earlier of the Commons and Lords
+    laying dates (YYYY-MM-DD): the date the instrument first went before Parliament.
     """
 
     api_id: str
@@ -90,6 +92,11 @@ class InstrumentRef:
     commons_laid_date: str | None = None
     lords_laid_date: str | None = None
     workpackage_id: str | None = None
+    laid_year_id: str | None = None
+
+    def is_instrument(self, legislation_id: str) -> bool:
+        """Whether this is the instrument legislation.gov.uk knows as `legislation_id`."""
+        return legislation_id in (self.legislation_id, self.laid_year_id)
 
     @property
     def public_url(self) -> str:
@@ -170,9 +177,11 @@ def parse_instrument_search(body: bytes) -> InstrumentSearchPage:
     the {items: [{value: {...}}], totalResults} envelope, or a field of the wrong type.
     """
     page = load_json_record(body, "instrument search")
+    if "items" not in page.values:
+        raise MalformedResponse("instrument search: no 'items' in the envelope")
     instruments = [
         _instrument_ref(resource.required_record("value"))
-        for resource in page.required_records("items")
+        for resource in page.records("items")  # null, as the spec allows, is no results
     ]
     return InstrumentSearchPage(
         instruments=instruments,
@@ -233,14 +242,15 @@ def _business_item_events(body: bytes, instrument: InstrumentRef) -> list[Event]
             continue
         steps = item.texts("steps")
         link = item.text("link")
+        sequence = item.integer("sequence")
         event = Event(
             kind=business_item_kind(steps),
             date=date,
-            key=item.required_text("id"),
+            # The spec lets the id be null: the date and place in sequence then stand in.
+            key=item.text("id") or f"{date}-{sequence if sequence is not None else index}",
             title=_title(steps, item.texts("houses")),
             url=link if link.lower().startswith(("http://", "https://")) else instrument.public_url,
         )
-        sequence = item.integer("sequence")
         dated.append((date, sequence if sequence is not None else 1 << 30, index, event))
     dated.sort(key=lambda entry: entry[:3])
     return [entry[3] for entry in dated]
@@ -314,16 +324,22 @@ def _instrument_ref(value: Record) -> InstrumentRef:
     procedure = value.record("procedure")
     commons = _date(value.text("commonsLayingDate"))
     lords = _date(value.text("lordsLayingDate"))
+    made = _date(value.text("paperMadeDate"))
+    laid_year_id = _legislation_id(value, name)
+    made_year_id = laid_year_id
+    if laid_year_id and made and not laid_year_id.startswith(f"uksi/{made[:4]}/"):
+        made_year_id = f"uksi/{made[:4]}/{laid_year_id.rsplit('/', 1)[1]}"
     return InstrumentRef(
         api_id=value.required_text("id"),
         name=name,
-        legislation_id=_legislation_id(value, name),
+        legislation_id=made_year_id,
         procedure=procedure.text("name") if procedure else "",
         laid_date=min((date for date in (commons, lords) if date), default=None),
-        made_date=_date(value.text("paperMadeDate")),
+        made_date=made,
         commons_laid_date=commons,
         lords_laid_date=lords,
         workpackage_id=value.text("workpackageId") or None,
+        laid_year_id=laid_year_id if laid_year_id != made_year_id else None,
     )
 
 

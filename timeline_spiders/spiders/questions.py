@@ -99,7 +99,7 @@ class QuestionsSpider(WindowedSearchSpider):
             if (path, api_id) not in self.requested:
                 self.requested.add((path, api_id))
                 yield self.request(
-                    f"{path}/{api_id}?expandMember=true",
+                    f"{path}/{api_id}?expandMember=true&sessionStatus=Any",
                     self.parse_detail,
                     cb_kwargs={"path": path},
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from functools import partial
 
 from scrapy.http import Request, Response
@@ -84,11 +85,11 @@ class SITrackerSpider(TimelineSpider):
         if page is None:
             return
         for instrument in page.instruments:
-            if instrument.legislation_id == legislation_id:
+            if instrument.is_instrument(legislation_id):
                 yield self.request(
                     instrument.business_items_path,
                     self.parse_business_items,
-                    cb_kwargs={"instrument": instrument},
+                    cb_kwargs={"instrument": replace(instrument, legislation_id=legislation_id)},
                 )
                 return
         following = next_skip(page, skip)
