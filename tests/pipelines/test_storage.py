@@ -7,7 +7,15 @@ from pipelines.schema import TABLES, VIEWS, is_current, migrate
 from pipelines.storage import TimelineStore
 from pipelines.storage.store import event_ids
 from tests.support.database import new_database
-from timeline_spiders.items import Contribution, Document, Event, Gone, Tag
+from timeline_spiders.items import (
+    Amendment,
+    AmendmentList,
+    Contribution,
+    Document,
+    Event,
+    Gone,
+    Tag,
+)
 
 
 @pytest.fixture
@@ -235,3 +243,47 @@ def test_a_gone_document_is_marked_and_kept(store):
     assert not store.write_gone(Gone("hansard:never-stored", "https://x", 404))
     assert rows(store, "select gone_at from items") == [("2026-03-01",)]
     assert rows(store, "select count(*) from timeline") == [(1,)]
+
+
+def test_one_change_made_by_several_provisions_is_kept_as_each_of_them(store):
+    made_by = [
+        Amendment(
+            "ukpga/2002/38",
+            "ukpga/1978/28",
+            effect_type="words substituted",
+            affected_provisions="s. 65(1)",
+            affecting_provisions=provision,
+            in_force_dates=("2005-12-30",) if provision != "s. 133(3)" else (),
+            applied=provision != "s. 133(3)",
+        )
+        for provision in ("Sch. 3 para. 35(a)", "Sch. 3 para. 35(b)(i)", "s. 133(3)")
+    ]
+    with store.db.atomic():
+        assert store.write_amendments(AmendmentList("https://feed", made_by)) == 3
+    assert rows(
+        store, "select affecting_provisions, in_force_dates, applied from amendments order by 1"
+    ) == [
+        ("Sch. 3 para. 35(a)", '["2005-12-30"]', 1),
+        ("Sch. 3 para. 35(b)(i)", '["2005-12-30"]', 1),
+        ("s. 133(3)", "[]", 0),
+    ]
+
+
+def test_an_amendments_table_from_an_older_release_gets_the_new_key_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "timeline.db"
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "create table amendments (affecting_id text, affected_id text, effect_type text,"
+            " affected_provisions text, affecting_title text, affected_title text,"
+            " first_seen text,"
+            " primary key (affecting_id, affected_id, effect_type, affected_provisions))"
+        )
+        old.execute(
+            "insert into amendments values"
+            " ('uksi/2016/808', 'uksi/2013/2094', 'inserted', 'reg. 3', 'A', 'B', '2026')"
+        )
+    db = new_database(path, campaigns=False)
+    assert "affecting_provisions" in db.table("amendments").pks
+    assert rows(TimelineStore(db), "select affecting_id, affecting_provisions from amendments") == [
+        ("uksi/2016/808", "")
+    ]
