@@ -96,7 +96,10 @@ def _retag_chunk(
         if item.source == CAMPAIGN_SOURCE:
             continue  # staff chose these items' campaigns in data/campaign_events.csv
         tags = tag_text(rules, text, cites)
-        as_rows = {(t.campaign, t.rule, json.dumps(list(t.terms))) for t in tags}
+        as_rows = {
+            (t.campaign, t.rule, json.dumps(list(t.terms)), t.status, t.score, t.context)
+            for t in tags
+        }
         if as_rows != stored_tags.get(item.id, set()):
             store.write_rule_tags(item.id, tags)
             report.tags_changed += 1

@@ -78,13 +78,30 @@ TABLES: dict[str, dict] = {
         "indexes": [],
     },
     "campaigns": {
-        "columns": {"slug": str, "hashtag": str, "title": str, "description": str},
+        "columns": {
+            "slug": str,
+            "hashtag": str,
+            "title": str,
+            "description": str,
+            "show_suggested_from": float,
+        },
         "pk": "slug",
         "indexes": [],
+        "defaults": {"show_suggested_from": 0.0},
     },
     "item_campaigns": {
-        "columns": {"item_id": str, "campaign": str, "rule": str, "terms": str},
+        "columns": {
+            "item_id": str,
+            "campaign": str,
+            "rule": str,
+            "terms": str,
+            "status": str,
+            "score": float,
+            "context": str,
+        },
         "pk": ("item_id", "campaign"),
+        # Tags stored before tags had a status were all shown: they stay so until re-tagged.
+        "defaults": {"status": "confirmed", "score": 1.0, "context": ""},
         "foreign_keys": [("item_id", "items", "id"), ("campaign", "campaigns", "slug")],
         "indexes": [["campaign"]],
     },
@@ -173,11 +190,13 @@ select
   coalesce(nullif(events.title, ''), items.title) as title,
   coalesce(nullif(events.summary, ''), items.summary) as summary,
   coalesce(nullif(events.url, ''), items.url) as url,
-  -- The same rows as the item_tags view, read from its tables so that SQLite can use
+  -- The shown rows of the item_tags view, read from its tables so that SQLite can use
   -- their primary keys (it cannot push this correlation into a UNION ALL view).
   (select json_group_array(campaign) from (
      select campaign from item_campaigns rule_tag
      where rule_tag.item_id = events.item_id
+       and (rule_tag.status = 'confirmed' or rule_tag.score >= (
+         select show_suggested_from from campaigns where campaigns.slug = rule_tag.campaign))
        and not exists (
          select 1 from tag_overrides o
          where o.item_id = rule_tag.item_id and o.campaign = rule_tag.campaign)
@@ -199,16 +218,23 @@ where events.superseded_at is null
 """
 
 #: The campaign tags in force: the rules' tags, except where staff overrode them.
-#: Overrides live in their own table, so re-crawls and re-tags never touch them.
+#: Overrides live in their own table, so re-crawls and re-tags never touch them. `shown`
+#: says whether public pages show the tag: confirmed ones, and suggested ones from the
+#: campaign's threshold up; the rest wait for staff on the review page.
 ITEM_TAGS_VIEW = """
-select item_id, campaign, 'rule' as origin, rule, terms, null as reason
+select item_id, campaign, 'rule' as origin, rule, terms, null as reason, status, score,
+  context,
+  status = 'confirmed' or score >= (
+    select show_suggested_from from campaigns where campaigns.slug = item_campaigns.campaign
+  ) as shown
 from item_campaigns
 where not exists (
   select 1 from tag_overrides
   where tag_overrides.item_id = item_campaigns.item_id
     and tag_overrides.campaign = item_campaigns.campaign)
 union all
-select item_id, campaign, 'override' as origin, 'staff override' as rule, '[]' as terms, reason
+select item_id, campaign, 'override' as origin, 'staff override' as rule, '[]' as terms,
+  reason, 'confirmed' as status, 1.0 as score, '' as context, 1 as shown
 from tag_overrides
 where action = 'add'
 """
@@ -280,8 +306,11 @@ def tables_of_items() -> list[str]:
     ]
 
 
-def _default(spec: dict[str, Any], column: str) -> str | None:
-    """ "" for a new primary-key column of an existing table, which cannot be null."""
+def _default(spec: dict[str, Any], column: str) -> Any:
+    """The value a new column takes in rows stored before it existed: its declared
+    default, or "" for a primary-key column (which cannot be null), or null."""
+    if column in spec.get("defaults", {}):
+        return spec["defaults"][column]
     pk = spec["pk"]
     return "" if column in ((pk,) if isinstance(pk, str) else pk) else None
 

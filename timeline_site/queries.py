@@ -65,7 +65,7 @@ def event_ids_sql(query: EventQuery) -> str:
     """
     column = "+events.item_id" if query.few_by_date else "events.item_id"
     conditions = [
-        f"{column} in (select item_id from item_tags where campaign = :campaign)",
+        f"{column} in (select item_id from item_tags where campaign = :campaign and shown)",
         "events.superseded_at is null",
         *query.clauses,
     ]

@@ -61,11 +61,21 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Tag:
-    """A campaign tag and why it was given: the rule's name and the terms that matched."""
+    """A campaign tag and why it was given: the rule's name and the terms that matched.
+
+    A tag is `confirmed` when something certain gave it (a citation of the campaign's
+    instrument, the campaign named, a staff choice) and `suggested` when only text rules
+    did; a suggested tag's `score` (0 to 1) says how sure the rules are, and the public
+    pages show it only from the campaign's threshold up. `context` explains a tag given
+    by what surrounds the text ("the debate's heading cites SI 2016/808").
+    """
 
     campaign: str
     rule: str
     terms: tuple[str, ...] = ()
+    status: Literal["confirmed", "suggested"] = "confirmed"
+    score: float = 1.0
+    context: str = ""
 
 
 @dataclass

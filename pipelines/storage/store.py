@@ -277,10 +277,14 @@ class TimelineStore:
         self.db.execute("delete from item_campaigns where item_id = ?", [item_id])
         if tags:
             self.db.conn.executemany(
-                "insert or ignore into item_campaigns (item_id, campaign, rule, terms)"
-                " values (?, ?, ?, ?)",
-                [(item_id, t.campaign, t.rule, json.dumps(list(t.terms))) for t in tags],
-            )
+                "insert or ignore into item_campaigns (item_id, campaign, rule, terms, status,"
+                " score, context) values (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (item_id, t.campaign, t.rule, json.dumps(list(t.terms)), t.status, t.score,
+                     t.context)
+                    for t in tags
+                ],
+            )  # fmt: skip
 
     # --- reading back what re-tagging and curation need --------------------------------
 
@@ -294,9 +298,12 @@ class TimelineStore:
         ).fetchall()
         return [StoredText(*row) for row in rows]
 
-    def rule_tags_of(self, item_ids: Iterable[str]) -> dict[str, set[tuple[str, str, str]]]:
-        """Item id -> its rule tags as (campaign, rule, terms JSON)."""
-        return self._grouped("select item_id, campaign, rule, terms from item_campaigns", item_ids)
+    def rule_tags_of(self, item_ids: Iterable[str]) -> dict[str, set[tuple[Any, ...]]]:
+        """Item id -> its rule tags as (campaign, rule, terms JSON, status, score, context)."""
+        return self._grouped(
+            "select item_id, campaign, rule, terms, status, score, context from item_campaigns",
+            item_ids,
+        )
 
     def citations_of(self, item_ids: Iterable[str]) -> dict[str, set[tuple[str, str]]]:
         """Item id -> its citations as (legislation id, matched text)."""
@@ -346,15 +353,16 @@ class TimelineStore:
             [key, value],
         )
 
-    def sync_campaigns(self, campaigns: Iterable[dict[str, str]]) -> None:
+    def sync_campaigns(self, campaigns: Iterable[dict[str, Any]]) -> None:
         """Make the `campaigns` table say what the rules file says (slugs never removed)."""
         for row in campaigns:
             self.db.execute(
-                "insert into campaigns (slug, hashtag, title, description)"
-                " values (:slug, :hashtag, :title, :description)"
+                "insert into campaigns (slug, hashtag, title, description, show_suggested_from)"
+                " values (:slug, :hashtag, :title, :description, :show_suggested_from)"
                 " on conflict (slug) do update set hashtag = excluded.hashtag,"
-                " title = excluded.title, description = excluded.description",
-                row,
+                " title = excluded.title, description = excluded.description,"
+                " show_suggested_from = excluded.show_suggested_from",
+                {"show_suggested_from": 0.0, **row},
             )
 
     # Plain SQL rather than sqlite-utils' insert/update, which look the table up on every

@@ -287,3 +287,25 @@ def test_an_amendments_table_from_an_older_release_gets_the_new_key_and_keeps_it
     assert rows(TimelineStore(db), "select affecting_id, affecting_provisions from amendments") == [
         ("uksi/2016/808", "")
     ]
+
+
+def test_public_campaigns_are_confirmed_tags_and_suggested_ones_from_the_threshold_up(store):
+    with store.db.atomic():
+        store.sync_campaigns(
+            [
+                {"slug": "boycott-school-census", "hashtag": "#B", "title": "B",
+                 "description": "", "show_suggested_from": 0.6},
+                {"slug": "labels-last-a-lifetime", "hashtag": "#L", "title": "L",
+                 "description": "", "show_suggested_from": 0.6},
+            ]
+        )  # fmt: skip
+    tags = [
+        Tag("boycott-school-census", "words", ("nationality",), "suggested", 0.7),
+        Tag("labels-last-a-lifetime", "words", ("placement",), "suggested", 0.4),
+    ]
+    store.save(debate(campaigns=tags))
+    assert rows(store, "select campaigns from timeline") == [('["boycott-school-census"]',)]
+    assert rows(store, "select campaign, status, shown from item_tags order by campaign") == [
+        ("boycott-school-census", "suggested", 1),
+        ("labels-last-a-lifetime", "suggested", 0),
+    ]
