@@ -25,10 +25,11 @@ from timeline_site.queries import (
     TIMELINE_SPAN_SQL,
     event_ids_sql,
     past_query,
+    query_params,
     upcoming_query,
 )
 
-#: What readers search for: campaign words and phrases (Datasette's escape_fts makes a
+#: What readers search for: campaign words and phrases (the site's timeline_fts makes a
 #: phrase an AND of its words), plus one frequent real word.
 QUERIES = ["nationality", "school census", "home office pupil data", "pregnancy", "minister"]
 CAMPAIGN = "boycott-school-census"
@@ -86,16 +87,17 @@ def page_statements() -> dict[str, tuple[str, dict[str, object]]]:
     metadata = json.loads((ROOT / "datasette_metadata.json").read_text())
     search_sql = metadata["databases"]["timeline"]["queries"]["search"]["sql"]
     today = date.today().isoformat()
+    searched = past_query([], {}, "nationality", 101)
     params = {"campaign": CAMPAIGN, "today": today, "limit": 101}
     statements: dict[str, tuple[str, dict[str, object]]] = {
         "search canned query": (
-            search_sql.replace("escape_fts(:q)", ":q"),
+            search_sql.replace("timeline_fts(:q)", ":q"),
             {"q": fts_query("nationality")},
         ),
         "campaign/embed past event ids": (event_ids_sql(past_query([], {}, "", 101)), params),
         "campaign page, searched, event ids": (
-            event_ids_sql(past_query([], {}, "nationality", 101)),
-            {**params, "q": fts_query("nationality")},
+            event_ids_sql(searched),
+            query_params(searched, campaign=CAMPAIGN),
         ),
         "campaign upcoming event ids": (event_ids_sql(upcoming_query()), params),
         "timeline rows of chosen events": (EVENT_ROWS_SQL, {"ids": '["x", "y"]'}),

@@ -243,13 +243,16 @@ where action = 'add'
 VIEWS = {"item_tags": ITEM_TAGS_VIEW, "timeline": TIMELINE_VIEW}
 
 FTS_COLUMNS = ["title", "summary", "body"]
+VOCABULARY = "items_fts_vocab"
 
 
 def schema_fingerprint() -> int:
     """A number that changes whenever the declared schema does (stored as the database's
     `user_version`, so a reader can check it without a query on any table)."""
     declared = json.dumps(
-        [TABLES, VIEWS, FTS_COLUMNS], sort_keys=True, default=lambda value: value.__name__
+        [TABLES, VIEWS, FTS_COLUMNS, VOCABULARY],
+        sort_keys=True,
+        default=lambda value: value.__name__,
     )
     return int.from_bytes(hashlib.sha256(declared.encode()).digest()[:4], "big") >> 1
 
@@ -267,6 +270,10 @@ def migrate(db: sqlite_utils.Database) -> bool:
             _create_or_extend(db, name, spec)
         if not db.table("items_fts").exists():
             db.table("items").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
+        # The index's own words, for the site's "did you mean".
+        db.execute(
+            f"create virtual table if not exists [{VOCABULARY}] using fts5vocab(items_fts, 'row')"
+        )
         for name in reversed(list(VIEWS)):
             db.execute(f"drop view if exists [{name}]")
         for name, sql in VIEWS.items():

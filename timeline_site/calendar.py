@@ -1,66 +1,51 @@
-"""A campaign's upcoming dates as an iCalendar feed (`/campaign/<slug>.ics`)."""
+"""A campaign's upcoming dates as an iCalendar feed (`/campaign/<slug>.ics`).
+
+Written with the `icalendar` library, which escapes, folds and encodes every value as
+RFC 5545 requires, so no stored text (a title with a line break, a link with CR/LF in
+it) can add lines of its own to a reader's calendar.
+"""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+import icalendar
 from datasette.utils.asgi import Request, Response
 
+from timeline_site.addresses import public_url
 from timeline_site.queries import DATABASE, campaign_events, campaign_or_404, upcoming_query
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
 
-def ical_text(value: str) -> str:
-    """Escape text for an iCalendar property value (RFC 5545, section 3.3.11)."""
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return re.sub(r"\r?\n", "\\\\n", value)
-
-
-def ical_fold(line: str) -> str:
-    """Fold a content line at 75 octets, as calendar clients require."""
-    if len(line.encode("utf-8")) <= 75:
-        return line
-    parts: list[str] = []
-    current = b""
-    for char in line:
-        piece = char.encode("utf-8")
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode("utf-8"))
-            current = b""
-        current += piece
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
-
-
-def calendar(events: list[dict[str, Any]], campaign: dict[str, Any], host: str) -> str:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Pupil data timeline//EN",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{ical_text(campaign['hashtag'] + ' upcoming')}",
-    ]
+def calendar(events: list[dict[str, Any]], campaign: dict[str, Any], site_url: str) -> bytes:
+    """An iCalendar document of `events` (all-day, on their dates)."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Pupil data timeline//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{campaign['hashtag']}: dates coming up")
+    host = urlsplit(site_url).hostname or "pupil-data-timeline"
+    stamp = datetime.now(UTC)
     for event in events:
-        day = event["date"].replace("-", "")
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{ical_text(event['event_id'])}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{day}",
-            f"SUMMARY:{ical_text(event['title'] or '')}",
-        ]
+        entry = icalendar.Event()
+        entry.add("uid", f"{event['event_id']}@{host}")
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", date.fromisoformat(event["date"]))
+        entry.add("summary", _one_line(event["title"]))
         if event["summary"]:
-            lines.append(f"DESCRIPTION:{ical_text(event['summary'])}")
+            entry.add("description", event["summary"].replace("\r\n", "\n").replace("\r", "\n"))
         if event["safe_url"]:
-            lines.append(f"URL:{event['safe_url']}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(ical_fold(line) for line in lines) + "\r\n"
+            entry.add("url", event["safe_url"])
+        cal.add_component(entry)
+    return bytes(cal.to_ical())
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
 
 
 async def campaign_calendar(datasette: Datasette, request: Request) -> Response:
@@ -68,9 +53,8 @@ async def campaign_calendar(datasette: Datasette, request: Request) -> Response:
     slug = request.url_vars["slug"]
     campaign = await campaign_or_404(db, slug)
     events = await campaign_events(db, slug, upcoming_query(limit=200))
-    body = calendar(events, campaign, request.host or "pupil-data-timeline")
     return Response(
-        body,
+        calendar(events, campaign, public_url(datasette)),
         content_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'inline; filename="{slug}.ics"'},
     )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from datasette.utils.asgi import Request, Response
 
+from pipelines.dates import UnreadableDate, normalise_date
+from timeline_site.addresses import public_url
 from timeline_site.formatting import KIND_LABELS, SOURCE_LABELS
 from timeline_site.queries import (
     DATABASE,
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 100
 EMBED_DEFAULT, EMBED_MAX = 10, 50
+EMBED_UPCOMING = 3
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: A search longer than this is cut: no one types more, and FTS work grows with it.
 MAX_QUERY_CHARS = 200
@@ -91,8 +94,7 @@ async def campaign_page(datasette: Datasette, request: Request) -> Response:
     events = await campaign_events(db, slug, past_query(clauses, params, filters.q, PAGE_SIZE + 1))
     older = events[PAGE_SIZE]["date"] if len(events) > PAGE_SIZE else None
     events = events[:PAGE_SIZE]
-    # Show upcoming events only on the unfiltered first page, so filters read true.
-    show_upcoming = filters == Filters()
+    upcoming = await campaign_events(db, slug, upcoming_query())
     context = {
         "campaign": campaign,
         "filters": filters,
@@ -101,9 +103,10 @@ async def campaign_page(datasette: Datasette, request: Request) -> Response:
             "source": list(SOURCE_LABELS),
             "year": await timeline_years(db),
         },
-        "upcoming": await campaign_events(db, slug, upcoming_query()) if show_upcoming else [],
+        # Upcoming events only on the unfiltered first page, so filters read true.
+        "upcoming": upcoming if filters == Filters() else [],
+        "has_upcoming": bool(upcoming),
         "months": by_month(events),
-        "count": len(events),
         "older": older,
         "kind_labels": KIND_LABELS,
         "source_labels": SOURCE_LABELS,
@@ -111,19 +114,62 @@ async def campaign_page(datasette: Datasette, request: Request) -> Response:
     return Response.html(await datasette.render_template("campaign.html", context, request=request))
 
 
+@dataclass
+class EmbedOptions:
+    """The embed's query string, read kindly: a kind may be given by its label
+    ("Debate"), a date the UK way ("31/10/2016"); what cannot be read is said, in the
+    embed itself, rather than ignored."""
+
+    limit: int = EMBED_DEFAULT
+    kind: str = ""
+    since: str = ""
+    messages: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_request(cls, request: Request) -> EmbedOptions:
+        options = cls()
+        options.read_limit(request.args.get("limit", ""))
+        options.read_kind(request.args.get("kind", ""))
+        options.read_since(request.args.get("since", ""))
+        return options
+
+    def read_limit(self, value: str) -> None:
+        if not value:
+            return
+        if value.isdigit() and 1 <= int(value) <= EMBED_MAX:
+            self.limit = int(value)
+        else:
+            self.messages.append(
+                f"limit={value!r} is not a number from 1 to {EMBED_MAX}: showing {EMBED_DEFAULT}."
+            )
+
+    def read_kind(self, value: str) -> None:
+        by_label = {label.lower(): kind for kind, label in KIND_LABELS.items()}
+        kind = value if value in KIND_LABELS else by_label.get(value.strip().lower(), "")
+        if value and not kind:
+            self.messages.append(f"kind={value!r} is not a kind of event: showing every kind.")
+        self.kind = kind
+
+    def read_since(self, value: str) -> None:
+        if not value:
+            return
+        try:
+            self.since = normalise_date(value)
+        except UnreadableDate:
+            self.messages.append(f"since={value!r} is not a date: showing every date.")
+
+
 async def embed_page(datasette: Datasette, request: Request) -> Response:
     db = datasette.get_database(DATABASE)
     slug = request.url_vars["slug"]
     campaign = await campaign_or_404(db, slug)
-    try:
-        limit = min(max(int(request.args.get("limit", EMBED_DEFAULT)), 1), EMBED_MAX)
-    except ValueError:
-        limit = EMBED_DEFAULT
-    filters = Filters.from_request(request)
-    clauses, params = Filters(kind=filters.kind, since=filters.since).where()
+    options = EmbedOptions.from_request(request)
+    clauses, params = Filters(kind=options.kind, since=options.since).where()
     context = {
         "campaign": campaign,
-        "events": await campaign_events(db, slug, past_query(clauses, params, "", limit)),
-        "full_page": datasette.absolute_url(request, datasette.urls.path(f"/campaign/{slug}")),
+        "messages": options.messages,
+        "upcoming": await campaign_events(db, slug, upcoming_query(limit=EMBED_UPCOMING)),
+        "events": await campaign_events(db, slug, past_query(clauses, params, "", options.limit)),
+        "full_page": public_url(datasette, f"/campaign/{slug}"),
     }
     return Response.html(await datasette.render_template("embed.html", context, request=request))

@@ -10,6 +10,7 @@ error whose message says what to do.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -18,20 +19,32 @@ from datasette.app import Datasette
 from datasette.database import Database
 
 from pipelines.schema import schema_fingerprint
+from timeline_site.addresses import LOCAL_URL
 from timeline_site.queries import DATABASE
 from timeline_spiders.sources import SOURCES, event_kind_labels
 
 ROOT = Path(__file__).resolve().parents[1]
 METADATA_FILE = ROOT / "datasette_metadata.json"
 TEMPLATES = ROOT / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 
 SETTINGS: dict[str, Any] = {
-    # Default 1000 ms: campaign pages run a handful of bounded queries; a query that
-    # needs longer than this is a hostile or broken one.
-    "sql_time_limit_ms": 1500,
-    # Default 200 ms: facet counts on the table pages are a convenience, not worth a
-    # slow page.
-    "facet_time_limit_ms": 500,
+    # Default 1000 ms, kept: campaign pages run a handful of bounded queries in a few ms;
+    # a query that needs a second is a hostile or broken one.
+    "sql_time_limit_ms": 1000,
+    # Default 200 ms, kept: facet counts on the table pages are a convenience.
+    "facet_time_limit_ms": 200,
+    # Default on: suggesting facets runs a query per column on every table page view.
+    "suggest_facets": False,
+    # Default 3: at most two expensive requests run at once (timeline_site/guard.py), so
+    # with six threads the campaign pages and embeds always find one free.
+    "num_sql_threads": 6,
+    # Default 1000: no page or export needs more rows at once; fewer bounds the work.
+    "max_returned_rows": 200,
+    # Default 100.
+    "default_page_size": 50,
+    # Default on: a streamed CSV of every row outlives its client and pins a core.
+    "allow_csv_stream": False,
     # Default on: the whole database file is for the job, not for download.
     "allow_download": False,
     # Default 5 s: pages change when the nightly job writes, so caches may keep them.
@@ -96,16 +109,29 @@ def _fill(text: str, words: dict[str, str]) -> str:
     return text
 
 
-def build_datasette(db_path: str | Path, *, immutable: bool = False) -> Datasette:
+def build_datasette(
+    db_path: str | Path, *, immutable: bool = False, public_url: str | None = None
+) -> Datasette:
     """Datasette configured to publish the timeline in `db_path`, read-only.
 
     `immutable` serves a published copy that nothing writes to any more (no locking,
     and Datasette may cache counts); the live database the nightly job writes to is
-    served mutable, read through `mode=ro` connections.
+    served mutable, read through `mode=ro` connections. `public_url` is where readers
+    reach the site (TIMELINE_PUBLIC_URL): every absolute link (feed ids, calendar
+    entries) is made from it, never from a request's Host header, which anyone can set.
     """
     path = Path(db_path).resolve()
     check_database(path)
-    datasette = Datasette(metadata=metadata(), template_dir=str(TEMPLATES), settings=SETTINGS)
+    site_metadata = metadata()
+    site_metadata.setdefault("plugins", {})["timeline"] = {
+        "public_url": (public_url or os.environ.get("TIMELINE_PUBLIC_URL") or LOCAL_URL).rstrip("/")
+    }
+    datasette = Datasette(
+        metadata=site_metadata,
+        template_dir=str(TEMPLATES),
+        settings=SETTINGS,
+        static_mounts=[("assets", str(STATIC))],
+    )
     datasette.add_database(
         Database(datasette, path=str(path), is_mutable=not immutable), name=DATABASE
     )

@@ -1,65 +1,164 @@
-"""The life of one statutory instrument on one page (`/si/<type>/<year>/<number>`)."""
+"""The life of one statutory instrument on one page (`/si/<type>/<year>/<number>`).
+
+Each thing is said once: the instrument's summary and note at the top, its own dates as
+facts, its stages in Parliament, what it amends (from legislation.gov.uk's records or,
+failing those, from its own citations, saying so), and everything else that cites it, a
+page at a time. When Parliament's SI tracker has no stages for it, the page says why:
+not covered, not found, or the tracker's last run failed.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
 
+from datasette.database import Database
 from datasette.utils.asgi import NotFound, Request, Response
 
-from timeline_site.formatting import safe_url
-from timeline_site.queries import DATABASE, amendments, instrument_events, stored_item
-
-#: Events that show a stage of an instrument in Parliament when found by citation alone.
+from timeline_site.campaign_pages import ISO_DAY
+from timeline_site.formatting import display_date, display_moment, safe_url
+from timeline_site.queries import (
+    DATABASE,
+    amendments,
+    cited_by_instrument,
+    instrument_events,
+    last_run,
+    stored_item,
+    tracker_item_for,
+)
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
+
+#: Events that show a stage of an instrument in Parliament when found by citation alone.
 PARLIAMENT_KINDS = ("debate", "written_question", "written_statement")
+#: Parliament's SI tracker starts with instruments laid in June 2017.
+TRACKER_FIRST_DAY = "2017-06-01"
+CITING_PAGE = 50
+
+
+async def instrument_redirect(datasette: Datasette, request: Request) -> Response:
+    """`/si/UKSI/2016/808` (any case) is the page of `/si/uksi/2016/808`."""
+    return Response.redirect(datasette.urls.path(f"/si/{request.url_vars['path'].lower()}"))
 
 
 async def instrument_page(datasette: Datasette, request: Request) -> Response:
-    """Its text and dates, its passage through Parliament, everything that cites it, and
-    what it amends and is amended by."""
     db = datasette.get_database(DATABASE)
     legislation_id = "/".join(request.url_vars[part] for part in ("type", "year", "number"))
+    before = request.args.get("before", "")
+    before = before if ISO_DAY.match(before) else ""
     instrument = await stored_item(db, f"legislation:{legislation_id}")
-    events = await instrument_events(db, legislation_id)
+    own = await instrument_events(db, legislation_id)
+    citing = await cited_by_instrument(db, legislation_id, before, CITING_PAGE + 1)
     amends = await amendments(db, "affecting_id", "affected_id", legislation_id)
     amended_by = await amendments(db, "affected_id", "affecting_id", legislation_id)
-    if instrument is None and not events and not amends and not amended_by:
-        raise NotFound(f"Nothing on the timeline is about {legislation_id}")
+    if instrument is None and not own and not citing and not amends and not amended_by:
+        raise NotFound(f"Nothing on the timeline is about {legislation_id}.")
     context = {
-        **instrument_context(legislation_id, instrument, events),
-        "amends": amends,
+        **instrument_facts(legislation_id, instrument, own),
+        **await parliament(db, legislation_id, own, citing),
+        "amends": amends or await amends_by_citation(db, instrument),
+        "amends_from_citations": not amends,
         "amended_by": amended_by,
+        "citing": citing[:CITING_PAGE],
+        "older": citing[CITING_PAGE]["date"] if len(citing) > CITING_PAGE else None,
     }
     return Response.html(await datasette.render_template("si.html", context, request=request))
 
 
-def instrument_context(
-    legislation_id: str, instrument: dict[str, Any] | None, events: list[dict[str, Any]]
+def instrument_facts(
+    legislation_id: str, instrument: dict[str, Any] | None, own: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """What the page says about the instrument and its events."""
-    item_id = f"legislation:{legislation_id}"
-    tracked = any(event["source"] == "si_tracker" for event in events)
+    """What the page says about the instrument itself: once, at the top."""
     metadata = json.loads(instrument["metadata"] or "{}") if instrument else {}
-    own = [event for event in events if event["item_id"] == item_id]
     return {
         "legislation_id": legislation_id,
         "instrument": instrument,
         "metadata": metadata,
         "dates": own,
         "campaigns": sorted({slug for event in own for slug in event["campaigns"]}),
-        "events": events,
-        "in_parliament": [
-            event
-            for event in events
-            if event["source"] == "si_tracker"
-            or (not tracked and event["kind"] in PARLIAMENT_KINDS)
-        ],
-        "tracked": tracked,
         "public_url": f"https://www.legislation.gov.uk/{legislation_id}",
         "text_url": safe_url(instrument["url"] if instrument else None),
         "memorandum_url": safe_url(metadata.get("explanatory_memorandum_url")),
         "pdf_url": safe_url(metadata.get("pdf_url")),
     }
+
+
+async def parliament(
+    db: Database, legislation_id: str, own: list[dict[str, Any]], citing: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Its stages in Parliament, the procedure and the scrutiny deadline where the
+    tracker gives them, and why the tracker has nothing when it has nothing."""
+    tracker = await tracker_item_for(db, legislation_id)
+    if tracker is not None:
+        metadata = json.loads(tracker["metadata"] or "{}")
+        return {
+            "tracker_note": "",
+            "stages": await instrument_events(db, legislation_id, item_id=tracker["id"]),
+            "procedure": metadata.get("procedure") or "",
+            "deadline": display_date(metadata.get("annulment_deadline") or ""),
+        }
+    return {
+        "tracker_note": await tracker_note(db, legislation_id, own),
+        "stages": [event for event in citing if event["kind"] in PARLIAMENT_KINDS],
+        "procedure": "",
+        "deadline": "",
+    }
+
+
+def laid_on(legislation_id: str, own: list[dict[str, Any]]) -> str:
+    """When the instrument was laid (or, failing that, made), as best the timeline knows:
+    its year alone says 1 January of it."""
+    for kind in ("si_laid", "si_made"):
+        dates = [event["date"] for event in own if event["kind"] == kind]
+        if dates:
+            return min(dates)
+    return f"{legislation_id.split('/')[1]}-01-01"
+
+
+async def tracker_note(db: Database, legislation_id: str, own: list[dict[str, Any]]) -> str:
+    """Why Parliament's tracker gave no stages for this instrument, truly: not covered
+    (laid before the tracker began), the tracker's last run failed, or not found."""
+    if laid_on(legislation_id, own) < TRACKER_FIRST_DAY:
+        return (
+            "Parliament's statutory instruments tracker covers instruments laid since June "
+            "2017, so its stages below are known only from the debates and written "
+            "questions that cite it; committee reports and motions may be missing."
+        )
+    run = await last_run(db, "si_tracker")
+    if run is None:
+        return "Parliament's statutory instruments tracker has not been checked yet."
+    if run["status"] != "ok":
+        when = display_moment(run["finished_at"] or run["started_at"])
+        return (
+            f"The last look at Parliament's statutory instruments tracker ({when}) failed, "
+            "so stages may be missing: see the data status page."
+        )
+    return (
+        "Parliament's statutory instruments tracker has no record of this instrument, so "
+        "its stages below are known only from the debates and questions that cite it."
+    )
+
+
+async def amends_by_citation(
+    db: Database, instrument: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """What the instrument's own text cites, when legislation.gov.uk has recorded no
+    amendments for it (the page says where this comes from)."""
+    if instrument is None:
+        return []
+    rows = await db.execute(
+        "select legislation_id as other_id, matched_text as changes,"
+        " exists(select 1 from items where items.id = 'legislation:' || legislation_id)"
+        "   as on_timeline"
+        " from citations where item_id = :id order by legislation_id",
+        {"id": instrument["id"]},
+    )
+    return [
+        {
+            **dict(row),
+            "other_title": "",
+            "public_url": f"https://www.legislation.gov.uk/{row['other_id']}",
+        }
+        for row in rows.rows
+    ]

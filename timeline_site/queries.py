@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from datasette.database import Database
-from datasette.utils import escape_fts
 from datasette.utils.asgi import NotFound
 
 from timeline_site.formatting import (
@@ -23,13 +22,20 @@ from timeline_site.formatting import (
     KIND_LABELS,
     SOURCE_LABELS,
     display_date,
+    display_moment,
     safe_url,
+    who,
+    why,
 )
+from timeline_site.search_syntax import MATCH_NOTHING, read_query
+from timeline_spiders.sources import versioned_kinds
 
 #: The name the site gives the database in every URL (`/timeline/...`), whatever the
 #: file is called.
 DATABASE = "timeline"
-EVENT_COLUMNS = "event_id, date, kind, source, title, summary, url, cites, item_id, note, upcoming"
+EVENT_COLUMNS = (
+    "event_id, date, kind, source, title, summary, url, cites, item_id, note, upcoming, first_seen"
+)
 PAST_ORDER, UPCOMING_ORDER = "events.date desc, events.id", "events.date, events.id"
 
 #: Whole timeline rows for chosen event ids (:ids is a JSON array).
@@ -55,6 +61,8 @@ class EventQuery:
     few_by_date: bool = False
     #: A full-text query already escaped for FTS5, or "".
     match: str = ""
+    #: Legislation ids the events' items must be or cite (a search for "SI 2016/808").
+    instruments: tuple[str, ...] = ()
 
 
 def event_ids_sql(query: EventQuery) -> str:
@@ -70,25 +78,83 @@ def event_ids_sql(query: EventQuery) -> str:
         *query.clauses,
     ]
     if query.match:
-        conditions.append("items.rowid in (select rowid from items_fts where items_fts match :q)")
+        conditions += [MATCH_CONDITION, CURRENT_TEXT_CONDITION]
+    if query.instruments:
+        conditions.append(INSTRUMENTS_CONDITION)
     return f"""
         select events.id from events join items on items.id = events.item_id
         where {" and ".join(conditions)} order by {query.order} limit :limit"""
 
 
-async def campaign_events(db: Database, slug: str, query: EventQuery) -> list[dict[str, Any]]:
-    """A campaign's events as the pages show them, chosen by id first."""
-    params: dict[str, Any] = {**dict(query.params), "campaign": slug, "limit": query.limit}
+MATCH_CONDITION = "items.rowid in (select rowid from items_fts where items_fts match :q)"
+#: The index holds each document's current text only. A document that publishes new
+#: texts (GOV.UK guidance) is matched on the events from its current text's date on,
+#: never on earlier ones, whose text may not have said it.
+CURRENT_TEXT_CONDITION = """(
+    events.kind not in (select value from json_each(:versioned_kinds))
+    or events.date >= (
+      select max(text_event.date) from events text_event
+      where text_event.item_id = events.item_id and text_event.superseded_at is null
+        and text_event.kind in (select value from json_each(:versioned_kinds))))"""
+#: Items that are, or cite, one of :instruments (a JSON array of legislation ids).
+INSTRUMENTS_CONDITION = """(
+    events.item_id in (select item_id from citations
+                       where legislation_id in (select value from json_each(:instruments)))
+    or events.item_id in (select 'legislation:' || value from json_each(:instruments)))"""
+
+
+def query_params(query: EventQuery, **more: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {**dict(query.params), "limit": query.limit, **more}
     if query.match:
         params["q"] = query.match
+        params["versioned_kinds"] = json.dumps(versioned_kinds())
+    if query.instruments:
+        params["instruments"] = json.dumps(list(query.instruments))
+    return params
+
+
+async def campaign_events(db: Database, slug: str, query: EventQuery) -> list[dict[str, Any]]:
+    """A campaign's events as the pages show them, chosen by id first."""
+    params = query_params(query, campaign=slug)
     ids = [row[0] for row in (await db.execute(event_ids_sql(query), params)).rows]
+    events = await events_by_id(db, ids, campaign=slug)
+    if query.match and events:
+        await add_snippets(db, events, query.match)
+    return events
+
+
+async def events_by_id(
+    db: Database, ids: list[str], campaign: str | None = None
+) -> list[dict[str, Any]]:
+    """Timeline rows for `ids`, in that order, with who did it and (for `campaign`) why
+    each is on it."""
     if not ids:
         return []
     rows = (await db.execute(EVENT_ROWS_SQL, {"ids": json.dumps(ids)})).rows
     by_id = {row["event_id"]: event_for_page(row) for row in rows}
     events = [by_id[event_id] for event_id in ids if event_id in by_id]
-    if query.match:
-        await add_snippets(db, events, query.match)
+    item_ids = json.dumps(sorted({event["item_id"] for event in events}))
+    details = await db.execute(
+        "select id, doc_type, source, metadata from items"
+        " where id in (select value from json_each(:ids))",
+        {"ids": item_ids},
+    )
+    who_of = {
+        row["id"]: who(row["source"], row["doc_type"], json.loads(row["metadata"] or "{}"))
+        for row in details.rows
+    }
+    reasons: dict[str, list[str]] = {}
+    if campaign:
+        tags = await db.execute(
+            "select * from item_tags where campaign = :campaign"
+            " and item_id in (select value from json_each(:ids))",
+            {"campaign": campaign, "ids": item_ids},
+        )
+        for tag in tags.rows:
+            reasons.setdefault(tag["item_id"], []).append(why(dict(tag)))
+    for event in events:
+        event["who"] = who_of.get(event["item_id"], "")
+        event["why"] = reasons.get(event["item_id"], [])
     return events
 
 
@@ -107,13 +173,15 @@ async def add_snippets(db: Database, events: list[dict[str, Any]], match: str) -
 
 
 def past_query(clauses: list[str], params: dict[str, str], q: str, limit: int) -> EventQuery:
-    """Events on or before today, newest first, matching `q` if given."""
+    """Events on or before today, newest first, matching the search `q` if given."""
+    search = read_query(q)
     return EventQuery(
         clauses=(*clauses, "events.date <= :today"),
         params=(*params.items(), ("today", date.today().isoformat())),
         order=PAST_ORDER,
         limit=limit,
-        match=escape_fts(q) if q else "",
+        match=search.fts or (MATCH_NOTHING if q and search.empty else ""),
+        instruments=search.instruments,
     )
 
 
@@ -137,6 +205,7 @@ def event_for_page(row: Any) -> dict[str, Any]:
     event["campaigns"] = json.loads(event.get("campaigns") or "[]")
     event["safe_url"] = safe_url(event["url"])
     event["display_date"] = display_date(event["date"])
+    event["first_seen_words"] = display_moment(event.get("first_seen"))
     return event
 
 
@@ -166,16 +235,49 @@ async def stored_item(db: Database, item_id: str) -> dict[str, Any] | None:
     return dict(rows[0]) if rows else None
 
 
-async def instrument_events(db: Database, legislation_id: str) -> list[dict[str, Any]]:
-    """The instrument's own events and those of everything that cites it, oldest first."""
+async def instrument_events(
+    db: Database, legislation_id: str, item_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The events of the instrument's own item (or of `item_id`), oldest first."""
     rows = await db.execute(
         f"""select {EVENT_COLUMNS}, null as snippet, campaigns from timeline
-        where item_id = :item_id or item_id in (
-          select item_id from citations where legislation_id = :legislation_id)
-        order by date, event_id""",
-        {"item_id": f"legislation:{legislation_id}", "legislation_id": legislation_id},
+        where item_id = :item_id order by date, event_id""",
+        {"item_id": item_id or f"legislation:{legislation_id}"},
     )
     return [event_for_page(row) for row in rows.rows]
+
+
+async def cited_by_instrument(
+    db: Database, legislation_id: str, before: str, limit: int
+) -> list[dict[str, Any]]:
+    """Events of everything that cites the instrument, newest first, a page at a time
+    (the most cited instruments have thousands)."""
+    ids = await db.execute(
+        """select events.id from events
+        where events.item_id in (
+          select item_id from citations where legislation_id = :legislation_id)
+          and events.superseded_at is null and (:before = '' or events.date < :before)
+        order by events.date desc, events.id limit :limit""",
+        {"legislation_id": legislation_id, "before": before, "limit": limit},
+    )
+    return await events_by_id(db, [row[0] for row in ids.rows])
+
+
+async def tracker_item_for(db: Database, legislation_id: str) -> dict[str, Any] | None:
+    """The SI tracker's item for the instrument, if the tracker found it."""
+    rows = await db.execute(
+        "select * from items where source = 'si_tracker'"
+        " and json_extract(metadata, '$.legislation_id') = :id limit 1",
+        {"id": legislation_id},
+    )
+    return dict(rows.rows[0]) if rows.rows else None
+
+
+async def last_run(db: Database, source: str) -> dict[str, Any] | None:
+    rows = await db.execute(
+        "select * from runs where source = :source order by id desc limit 1", {"source": source}
+    )
+    return dict(rows.rows[0]) if rows.rows else None
 
 
 async def amendments(

@@ -1,11 +1,14 @@
-"""Datasette plugin: the pages campaign staff and the campaign's own website use.
+"""Datasette plugin: the pages campaign staff, readers and the campaign's own website use.
 
+- `/`: the front door, each campaign with what happened lately and what is coming up.
 - `/campaign/<slug>`: a campaign's timeline, newest first, grouped by month, with
-  upcoming events on top, filters and search.
+  upcoming events on top, filters and search; `/campaign/<slug>.ics` its calendar.
 - `/embed/<slug>`: a compact version for an iframe on another site.
-- `/campaign/<slug>.ics`: upcoming dated events as an iCalendar feed.
+- `/search`: search everything, with filters and paging; `/search.atom` follows a search.
 - `/si/<type>/<year>/<number>`: the life of one statutory instrument on one page.
-- `/status`: when each source last succeeded, item counts, errors of the last run.
+- `/status`: when each source last succeeded and what failed.
+- `/timeline/campaign_feed.atom`, `/timeline/new_since.atom`: Atom feeds.
+- `/timeline/<table or query>.csv`: CSV safe to open in a spreadsheet.
 - `/robots.txt`: keeps crawlers off facet, filter and query pages.
 
 Scraped text is only ever rendered through Jinja's autoescaping, and links only when
@@ -14,6 +17,7 @@ they are http(s), so nothing a source publishes can run in a reader's browser.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -23,8 +27,13 @@ from jinja2 import Environment
 
 from timeline_site.calendar import campaign_calendar
 from timeline_site.campaign_pages import campaign_page, embed_page
-from timeline_site.formatting import highlight
-from timeline_site.instrument_pages import instrument_page
+from timeline_site.exports import csv_export
+from timeline_site.feeds import campaign_feed, new_since_feed
+from timeline_site.formatting import display_date, display_moment, highlight, link_citations
+from timeline_site.front_page import front_page
+from timeline_site.instrument_pages import instrument_page, instrument_redirect
+from timeline_site.search import search_feed, search_page
+from timeline_site.search_syntax import MATCH_NOTHING, read_query
 from timeline_site.status_page import status_page
 
 SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
@@ -36,6 +45,7 @@ Disallow: /*.json
 Disallow: /*.atom
 Disallow: /*.csv
 Disallow: /-/
+Disallow: /review/
 Disallow: /timeline/campaign_feed
 Disallow: /timeline/search
 Disallow: /timeline/new_since
@@ -51,11 +61,18 @@ async def robots_txt() -> Response:
 @hookimpl
 def register_routes() -> list[tuple[str, Callable[..., Any]]]:
     return [
+        (r"^/$", front_page),
+        (r"^/search$", search_page),
+        (r"^/search\.atom$", search_feed),
         (rf"^/campaign/{SLUG}$", campaign_page),
         (rf"^/campaign/{SLUG}\.ics$", campaign_calendar),
         (rf"^/embed/{SLUG}$", embed_page),
         (r"^/si/(?P<type>[a-z]+)/(?P<year>\d{4})/(?P<number>\d+)$", instrument_page),
+        (r"^/(?i:si)/(?P<path>[A-Za-z]+/\d{4}/\d+)/?$", instrument_redirect),
         (r"^/status$", status_page),
+        (r"^/timeline/campaign_feed\.atom$", campaign_feed),
+        (r"^/timeline/new_since\.atom$", new_since_feed),
+        (r"^/timeline/(?P<path>[^?]+?)\.csv$", csv_export),
         (r"^/robots\.txt$", robots_txt),
     ]
 
@@ -63,3 +80,17 @@ def register_routes() -> list[tuple[str, Callable[..., Any]]]:
 @hookimpl
 def prepare_jinja2_environment(env: Environment) -> None:
     env.filters["highlight"] = highlight
+    env.filters["link_citations"] = link_citations
+    env.filters["date_in_words"] = display_date
+    env.filters["moment_in_words"] = display_moment
+
+
+def fts_expression(text: str | None) -> str:
+    """SQL function `timeline_fts(q)`: a reader's search as an FTS5 query that cannot be a
+    syntax error (see search_syntax.py); one that matches nothing when there are no words."""
+    return read_query(text or "").fts or MATCH_NOTHING
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    conn.create_function("timeline_fts", 1, fts_expression, deterministic=True)

@@ -1,7 +1,8 @@
 """`python -m timeline_site.serve`: serve the timeline (what `bin/serve` runs).
 
 Environment: TIMELINE_DB (default data/timeline.db), HOST and PORT (default
-127.0.0.1:8001). Refuses to start, saying why in one sentence, when the database is
+127.0.0.1:8001), TIMELINE_PUBLIC_URL (where readers reach the site, default
+http://HOST:PORT). Refuses to start, saying why in one sentence, when the database is
 missing or unusable.
 """
 
@@ -17,18 +18,25 @@ from timeline_site.config import SiteUnavailable, build_datasette
 
 
 def main() -> int:
+    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8001"))
     try:
-        datasette = build_datasette(os.environ.get("TIMELINE_DB", "data/timeline.db"))
+        datasette = build_datasette(
+            os.environ.get("TIMELINE_DB", "data/timeline.db"),
+            public_url=os.environ.get("TIMELINE_PUBLIC_URL") or f"http://{host}:{port}",
+        )
     except SiteUnavailable as error:
         print(f"Not serving: {error}", file=sys.stderr)
         return 2
     asyncio.run(datasette.invoke_startup())
     uvicorn.run(
         datasette.app(),
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.get("PORT", "8001")),
+        host=host,
+        port=port,
         log_level="info",
         lifespan="on",
+        # Default: wait for every open connection; a client that never finishes reading
+        # would keep the process from stopping.
+        timeout_graceful_shutdown=5,
     )
     return 0
 

@@ -35,6 +35,9 @@ class Source:
     base_url_setting: str | None = None
     official_base_url: str | None = None
     reads_items_of: tuple[str, ...] = ()
+    #: Kinds of event that publish a new text of the document (a guide's update): a search
+    #: match is shown only on events whose text the timeline holds.
+    versioned_kinds: tuple[str, ...] = ()
     licence: str = "Open Parliament Licence v3.0"
     description: str = ""
 
@@ -107,6 +110,7 @@ SOURCES: tuple[Source, ...] = (
         official_base_url="https://www.gov.uk",
         public_site="https://www.gov.uk",
         licence="Open Government Licence v3.0",
+        versioned_kinds=("guidance_published", "guidance_updated"),
         event_kinds={
             "guidance_published": "Guidance published",
             "guidance_updated": "Guidance updated",
@@ -131,6 +135,11 @@ def source_named(name: str) -> Source:
             return source
     known = ", ".join(source.name for source in SOURCES)
     raise KeyError(f"no source called {name!r} (known: {known})")
+
+
+def versioned_kinds() -> list[str]:
+    """Every kind of event that publishes a new text of its document."""
+    return [kind for source in SOURCES for kind in source.versioned_kinds]
 
 
 def crawled_sources() -> list[Source]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import datetime
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -26,3 +27,12 @@ def mentions(text: str, phrases: Iterable[str]) -> bool:
     ignored: "Pupils: Nationality" has the phrase "pupils' nationality"."""
     padded = f" {' '.join(words(text))} "
     return any(f" {' '.join(words(phrase))} " in padded for phrase in phrases if words(phrase))
+
+
+def date_in_words(day: str) -> str:
+    """An ISO day as people read it on GOV.UK ("31 October 2017"); other text unchanged.
+    ISO dates stay in data and in feeds' machine fields; people read this."""
+    try:
+        return datetime.strptime(day, "%Y-%m-%d").strftime("%-d %B %Y")
+    except ValueError:
+        return day

@@ -20,7 +20,7 @@ def test_campaign_page_reads_well_at_phone_and_desktop_widths(site, page_at, dev
     event = page.locator(".tl-event", has_text="Miscellaneous Amendments").filter(
         has_text="Instrument made"
     )
-    assert "18 Jul 2016" in event.inner_text()
+    assert "18 July 2016" in event.inner_text()
     assert event.locator("a").first.get_attribute("href") == (
         "https://www.legislation.gov.uk/uksi/2016/808/made"
     )
@@ -31,7 +31,7 @@ def test_upcoming_events_come_first(site, page_at):
     page = page_at()
     page.goto(site + CAMPAIGN)
     first_section = page.locator(".tl section").first
-    assert first_section.locator("h2").inner_text().lower() == "upcoming"
+    assert first_section.locator("h2").inner_text().lower() == "coming up"
     assert "Spring school census day 2027" in first_section.inner_text()
 
 
@@ -89,8 +89,8 @@ def test_a_hostile_title_is_shown_whole_and_a_javascript_link_is_not_a_link(site
     page = page_at()
     page.goto(site + CAMPAIGN)
     hostile = page.locator(".tl-event", has_text="School census <script>")
-    assert hostile.locator("h3").inner_text() == HOSTILE_TITLE
-    assert hostile.locator("h3 a").count() == 0
+    assert hostile.locator(".tl-heading").inner_text() == HOSTILE_TITLE
+    assert hostile.locator(".tl-heading a").count() == 0
 
 
 @pytest.fixture
@@ -135,3 +135,48 @@ def test_other_pages_refuse_to_be_framed(site, page_at, other_origin):
     page.wait_for_timeout(500)
     framed = page.frames[1]
     assert "#BoycottSchoolCensus" not in framed.content()
+
+
+FRAME_HEIGHT = "document.getElementById('timeline').getBoundingClientRect().height"
+
+
+def campaign_site(other_origin, site, script: bool) -> str:
+    """The README's copy-paste snippet on another origin, with or without the resize
+    script."""
+    resize = f'<script src="{site}/assets/embed-resize.js" async></script>' if script else ""
+    name = "with-script" if script else "plain"
+    other_origin.add(
+        f"/{name}.html",
+        body=f"""<!doctype html><html lang="en"><title>Campaign site</title>
+        <h1>Our campaign</h1>
+        <iframe id="timeline" title="#BoycottSchoolCensus timeline"
+          src="{site}/embed/boycott-school-census?limit=5"
+          style="width:100%;height:600px;border:0"></iframe>{resize}</html>""",
+        content_type="text/html",
+    )
+    return f"{other_origin.base_url}/{name}.html"
+
+
+def test_the_resize_script_makes_the_iframe_as_tall_as_its_content(site, page_at, other_origin):
+    page = page_at(width=320)
+    page.goto(campaign_site(other_origin, site, script=True))
+    frame = page.frame_locator("#timeline")
+    frame.locator(".tl-more").wait_for()
+    inner = page.frames[1]
+    content = inner.evaluate("document.documentElement.scrollHeight")
+    page.wait_for_function(f"Math.abs({FRAME_HEIGHT} - {content}) <= 2")
+    # Nothing left to scroll inside the box.
+    assert inner.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
+    screenshot(page, "embed-resized-320px")
+
+
+def test_the_plain_iframe_reads_well_at_320px(site, page_at, other_origin):
+    page = page_at(width=320)
+    page.goto(campaign_site(other_origin, site, script=False))
+    frame = page.frame_locator("#timeline")
+    assert frame.locator("h1").inner_text() == "#BoycottSchoolCensus"
+    assert "coming up" in frame.locator("main").inner_text().lower()
+    inner = page.frames[1]
+    assert inner.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page.evaluate(FRAME_HEIGHT) == 600
+    screenshot(page, "embed-plain-320px")

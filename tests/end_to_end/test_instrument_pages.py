@@ -79,9 +79,10 @@ def test_si_tracker_stages_are_on_the_campaign_timeline(crawled):
 def test_si_2016_808_shows_the_regret_debate_known_only_from_hansard(crawled):
     db, _ = crawled
     text = page_text(db, "/si/uksi/2016/808")
-    assert "known only from Hansard" in text
-    parliament = text.split("In Parliament", 1)[1].split("Amends", 1)[0]
-    assert "31 Oct 2016" in parliament
+    assert "covers instruments laid since June 2017" in text
+    assert "known only from the debates and written questions that cite it" in text
+    parliament = text.split("In Parliament", 1)[1].split("What it amends", 1)[0]
+    assert "31 October 2016" in parliament
     assert (
         "Education (Pupil Information) (England) (Miscellaneous Amendments) Regulations 2016"
         in parliament
@@ -91,7 +92,8 @@ def test_si_2016_808_shows_the_regret_debate_known_only_from_hansard(crawled):
 def test_si_2016_808_shows_the_2013_regulations_it_amends(crawled):
     db, _ = crawled
     text = page_text(db, "/si/uksi/2016/808")
-    amends = text.split("Amends", 1)[1].split("Amended by", 1)[0]
+    amends = text.split("What it amends", 1)[1].split("What amends it", 1)[0]
+    assert "its own text cites" not in amends  # recorded by legislation.gov.uk
     assert (
         "The Education (Information About Individual Pupils) (England) Regulations 2013" in amends
     )
@@ -103,9 +105,9 @@ def test_an_instrument_page_has_its_dates_campaign_and_links(crawled):
     db, _ = crawled
     text = page_text(db, "/si/uksi/2016/808")
     for fact in (
-        "Instrument made 18 Jul 2016",
-        "Instrument laid 21 Jul 2016",
-        "Instrument in force 1 Sep 2016",
+        "Instrument made 18 July 2016",
+        "Instrument laid 21 July 2016",
+        "Instrument in force 1 September 2016",
     ):
         assert fact in text
     assert "boycott-school-census" in text
@@ -115,3 +117,17 @@ def test_an_instrument_page_has_its_dates_campaign_and_links(crawled):
 def test_an_instrument_nothing_mentions_is_a_404(crawled):
     db, _ = crawled
     assert get_page(db, "/si/uksi/1999/1").status_code == 404
+
+
+def test_si_2017_807_says_its_procedure_and_scrutiny_deadline(crawled):
+    db, _ = crawled
+    text = page_text(db, "/si/uksi/2017/807")
+    assert "Procedure in Parliament Made negative" in text
+    assert "Objection period ends 31 October 2017" in text
+
+
+def test_the_summary_and_explanatory_note_are_said_once(crawled):
+    db, _ = crawled
+    response = get_page(db, "/si/uksi/2016/808")
+    summary = query_json(db, "/timeline/items/legislation:uksi~2F2016~2F808.json?_shape=array")
+    assert response.text.count(summary[0]["summary"][:60]) == 1

@@ -159,7 +159,7 @@ def test_business_items_become_one_document_that_names_and_so_cites_its_instrume
     assert "(S.I. 2017/807)" in document.body
     assert (
         document.summary
-        == "Made negative procedure in Parliament. Objection period ends 2017-10-31."
+        == "Made negative procedure in Parliament. Objection period ends 31 October 2017."
     )
     assert document.metadata["legislation_id"] == "uksi/2017/807"
     assert len(document.events) == len(events_2017_807())

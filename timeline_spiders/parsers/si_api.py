@@ -30,6 +30,7 @@ from timeline_spiders.items import Document, Event
 from timeline_spiders.parsers import MalformedResponse
 from timeline_spiders.parsers.legislation import legislation_id_from_url
 from timeline_spiders.parsers.reading import Record, load_json, load_json_record, records_of
+from timeline_spiders.text import date_in_words
 
 API_PATH = "/api/v2"
 PUBLIC_SITE = "https://statutoryinstruments.parliament.uk"
@@ -207,7 +208,7 @@ def parse_business_items(body: bytes, instrument: InstrumentRef) -> Document:
     deadline = annulment_deadline(instrument.procedure, events)
     summary = f"{instrument.procedure} procedure in Parliament."
     if deadline:
-        summary += f" Objection period ends {deadline}."
+        summary += f" Objection period ends {date_in_words(deadline)}."
     return Document(
         id=f"si_tracker:{instrument.api_id}",
         source="si_tracker",

@@ -1,0 +1,60 @@
+"""A campaign's page and its embed: what they show and how they read the query string."""
+
+import pytest
+
+from tests.support.site import CENSUS, get
+
+
+def test_an_unknown_campaign_is_a_404(site_db):
+    assert get(site_db, "/campaign/no-such-campaign").status_code == 404
+    assert get(site_db, "/embed/no-such-campaign").status_code == 404
+
+
+def test_dates_are_in_words(site_db):
+    page = get(site_db, f"/campaign/{CENSUS}").text
+    assert ">31 October 2016</time>" in page
+    assert ">31 Oct 2016<" not in page
+
+
+def test_who_did_it_is_on_every_item_and_why_it_is_here_is_one_click_away(site_db):
+    page = get(site_db, f"/campaign/{CENSUS}").text
+    assert "Asked by Caroline Lucas (Green Party)" in page
+    assert "Speakers: Lord Storey (Liberal Democrat), Lord Nash (Conservative)" in page
+    assert "<summary>Why is this here?</summary>" in page
+    assert "The rule “nationality in the census” matched “nationality”." in page
+
+
+def test_the_embed_leads_with_what_is_coming_up(site_db):
+    page = get(site_db, f"/embed/{CENSUS}?limit=5").text
+    assert page.index("Coming up") < page.index("Census day, spring 2030") < page.index("Latest")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "shown", "hidden"),
+    [
+        ("kind=Debate", "Motion to Regret", "Pupils: Nationality"),
+        ("kind=written_question", "Pupils: Nationality", "Motion to Regret"),
+        ("since=31/10/2016", "Motion to Regret", "Pupils: Nationality"),
+        ("since=2016-11-01", "Census day", "Motion to Regret"),
+        ("limit=1", "Census day", "Pupils: Nationality"),
+    ],
+)
+def test_the_embed_reads_its_options_kindly(site_db, arguments, shown, hidden):
+    page = get(site_db, f"/embed/{CENSUS}?{arguments}").text
+    assert shown in page and hidden not in page.split("Latest", 1)[1]
+    assert 'class="tl-message"' not in page
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ("limit=abc", "limit=&#39;abc&#39; is not a number from 1 to 50: showing 10."),
+        ("limit=0", "is not a number from 1 to 50"),
+        ("kind=Debates%20and%20more", "is not a kind of event: showing every kind."),
+        ("since=soon", "since=&#39;soon&#39; is not a date: showing every date."),
+    ],
+)
+def test_the_embed_says_which_options_it_could_not_read(site_db, arguments, message):
+    response = get(site_db, f"/embed/{CENSUS}?{arguments}")
+    assert response.status_code == 200
+    assert message in response.text

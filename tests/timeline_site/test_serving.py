@@ -1,0 +1,102 @@
+"""Serving a database: any file name, read-only, and never an empty site by mistake."""
+
+import asyncio
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from tests.support.crawl import ROOT
+from tests.support.site import CENSUS, get
+from timeline_site.config import SiteUnavailable, build_datasette
+from timeline_site.queries import DATABASE
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_database_file_of_any_name_is_served_as_the_timeline(site_db, tmp_path):
+    other = tmp_path / "other.db"
+    shutil.copy(site_db, other)
+    for path in ("/", f"/campaign/{CENSUS}", "/search?q=census", "/status", "/timeline"):
+        assert get(other, path).status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda path: None, "There is no timeline database at"),
+        (lambda path: path.write_bytes(b""), r"is empty \(0 bytes\)"),
+        (lambda path: path.write_bytes(b"not a database at all" * 100), "cannot be read"),
+        (
+            lambda path: sqlite3.connect(path).execute("create table t (a)").connection.commit(),
+            "older schema",
+        ),
+    ],
+)
+def test_the_site_refuses_to_start_without_its_database(tmp_path, make, says):
+    path = tmp_path / "timeline.db"
+    make(path)
+    with pytest.raises(SiteUnavailable, match=says):
+        build_datasette(path)
+
+
+def test_bin_serve_refuses_at_start_saying_why(tmp_path):
+    env = {**os.environ, "TIMELINE_DB": str(tmp_path / "missing.db"), "PORT": "1"}
+    env["PATH"] = f"{os.path.dirname(sys.executable)}:{env['PATH']}"
+    result = subprocess.run(
+        [str(ROOT / "bin" / "serve")], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert f"Not serving: There is no timeline database at {tmp_path / 'missing.db'}" in (
+        result.stderr
+    )
+
+
+def test_the_site_never_writes_to_its_database(site_db, tmp_path):
+    served = tmp_path / "timeline.db"
+    shutil.copy(site_db, served)
+    before = digest(served)
+    for path in ("/", f"/campaign/{CENSUS}", "/search?q=census", "/timeline/timeline.csv"):
+        get(served, path)
+    assert digest(served) == before
+
+    async def try_to_write() -> None:
+        datasette = build_datasette(served)
+        await datasette.invoke_startup()
+        await datasette.get_database(DATABASE).execute("create table sneaky (a)")
+
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        asyncio.run(try_to_write())
+
+
+def test_the_site_starts_and_serves_while_the_job_holds_a_write_lock(site_db, tmp_path):
+    served = tmp_path / "timeline.db"
+    shutil.copy(site_db, served)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:
+        conn = sqlite3.connect(served)
+        conn.execute("pragma journal_mode = wal")
+        conn.execute("begin immediate")
+        conn.execute("insert into state (key, value) values ('lock', 'held')")
+        locked.set()
+        release.wait(30)
+        conn.rollback()
+        conn.close()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        assert get(served, f"/campaign/{CENSUS}").status_code == 200
+        assert get(served, "/").status_code == 200
+    finally:
+        release.set()
+        holder.join()

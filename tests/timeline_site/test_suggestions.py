@@ -1,0 +1,51 @@
+"""“Did you mean …?” from the index's own vocabulary."""
+
+import asyncio
+
+import pytest
+
+from timeline_site.config import build_datasette
+from timeline_site.queries import DATABASE
+from timeline_site.suggestions import did_you_mean, one_letter_edits, stems
+
+
+def suggest(site_db, text):
+    async def ask():
+        return await did_you_mean(build_datasette(site_db).get_database(DATABASE), text)
+
+    return asyncio.run(ask())
+
+
+def test_words_are_stemmed_as_the_index_stems_them():
+    assert stems(["regulations", "nationality", "Census"]) == {
+        "regulations": "regul",
+        "nationality": "nation",
+        "Census": "censu",
+    }
+
+
+def test_one_letter_edits_cover_the_common_typos():
+    edits = one_letter_edits("regulatoins")
+    assert "regulations" in edits  # two letters swapped
+    assert "nationality" in one_letter_edits("natonality")  # a letter missing
+    assert "census" in one_letter_edits("censsus")  # a letter extra
+    assert "census" in one_letter_edits("cencus")  # a letter wrong
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("regulatoins", "regulations"),
+        ("natonality", "nationality"),
+        ("nationalty", "nationality"),
+        ("pupil natonality", "pupil nationality"),
+        ("Natonality OR censsus", "nationality OR census"),
+    ],
+)
+def test_a_misspelt_word_is_offered_as_documents_spell_it(site_db, typed, meant):
+    assert suggest(site_db, typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["nationality", "census", "pupils", "xqzvwk", "a", ""])
+def test_nothing_is_offered_for_known_or_hopeless_words(site_db, typed):
+    assert suggest(site_db, typed) is None

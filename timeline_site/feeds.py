@@ -1,0 +1,133 @@
+"""Atom feeds people subscribe to: a campaign's (`/timeline/campaign_feed.atom`), what
+the job found lately (`/timeline/new_since.atom`) and any search (`/search.atom`).
+
+Entries are newest *found* first, and each entry's `updated` is when the timeline found
+the event, so an old item found tonight reaches subscribers tonight. Titles and text are
+in words. The XML is made with ElementTree from text with every character XML cannot
+hold removed, so no stored text can break a feed; ids are tag URIs that no request can
+change, and links are the official source or this site's public address.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urlsplit
+
+from datasette.utils.asgi import BadRequest, Request, Response
+
+from timeline_site.addresses import public_url
+from timeline_site.queries import DATABASE, campaign_or_404, events_by_id
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 100
+#: What `new_since.atom` without a date covers: the last week's finds.
+DEFAULT_NEW_SINCE = timedelta(days=7)
+#: Characters XML 1.0 cannot hold: C0 controls other than tab, newline and return, and
+#: the non-characters U+FFFE and U+FFFF (lone surrogates cannot reach here from SQLite).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+CAMPAIGN_FEED_IDS = """
+    select events.id from events
+    where events.item_id in (select item_id from item_tags where campaign = :campaign and shown)
+      and events.superseded_at is null
+    order by events.first_seen desc, events.date desc, events.id limit :limit"""
+NEW_SINCE_IDS = """
+    select events.id from events
+    where events.first_seen >= :since and events.superseded_at is null
+    order by events.first_seen desc, events.date desc, events.id limit :limit"""
+
+
+def xml_text(value: Any) -> str:
+    """`value` as text an XML document can hold."""
+    return _NOT_XML.sub(" ", str(value or ""))
+
+
+def feed_document(
+    title: str, self_url: str, page_url: str, entries: list[dict[str, Any]], authority: str
+) -> bytes:
+    """An Atom document of `entries` (events as the pages show them)."""
+    ElementTree.register_namespace("", ATOM)
+    feed = ElementTree.Element(f"{{{ATOM}}}feed")
+    _child(feed, "title", title)
+    _child(
+        feed,
+        "id",
+        f"tag:{authority},2016:feed:{urlsplit(self_url).path}?{urlsplit(self_url).query}",
+    )
+    newest = max((entry["first_seen"] or "" for entry in entries), default="")
+    _child(feed, "updated", newest or datetime.now(UTC).isoformat(timespec="seconds"))
+    ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=xml_text(self_url))
+    ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=xml_text(page_url))
+    author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
+    _child(author, "name", "Pupil data timeline")
+    for entry in entries:
+        _entry(feed, entry, authority, page_url)
+    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _entry(feed: ElementTree.Element, event: dict[str, Any], authority: str, page: str) -> None:
+    entry = ElementTree.SubElement(feed, f"{{{ATOM}}}entry")
+    _child(entry, "title", f"{event['kind_label']}: {event['title']}")
+    _child(entry, "id", f"tag:{authority},2016:event:{event['event_id']}")
+    _child(entry, "updated", event["first_seen"] or f"{event['date']}T00:00:00+00:00")
+    _child(entry, "published", f"{event['date']}T00:00:00+00:00")
+    href = event["safe_url"] or page
+    ElementTree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=xml_text(href))
+    lines = [f"{event['display_date']} · {event['kind_label']} · {event['source_label']}"]
+    lines += [line for line in (event.get("who"), event.get("summary")) if line]
+    content = _child(entry, "content", "\n".join(lines))
+    content.set("type", "text")
+
+
+def _child(parent: ElementTree.Element, name: str, text: str) -> ElementTree.Element:
+    element = ElementTree.SubElement(parent, f"{{{ATOM}}}{name}")
+    element.text = xml_text(text)
+    return element
+
+
+def atom_response(body: bytes) -> Response:
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+def authority(datasette: Datasette) -> str:
+    """The host part of tag URIs: the configured public host, never a request's."""
+    return urlsplit(public_url(datasette)).hostname or "pupil-data-timeline"
+
+
+async def campaign_feed(datasette: Datasette, request: Request) -> Response:
+    db = datasette.get_database(DATABASE)
+    slug = request.args.get("campaign", "")
+    campaign = await campaign_or_404(db, slug)
+    ids = await db.execute(CAMPAIGN_FEED_IDS, {"campaign": slug, "limit": FEED_SIZE})
+    events = await events_by_id(db, [row[0] for row in ids.rows])
+    body = feed_document(
+        f"{campaign['hashtag']}: new on the pupil data timeline",
+        public_url(datasette, f"/timeline/campaign_feed.atom?{urlencode({'campaign': slug})}"),
+        public_url(datasette, f"/campaign/{slug}"),
+        events,
+        authority(datasette),
+    )
+    return atom_response(body)
+
+
+async def new_since_feed(datasette: Datasette, request: Request) -> Response:
+    db = datasette.get_database(DATABASE)
+    since = request.args.get("since") or (date.today() - DEFAULT_NEW_SINCE).isoformat()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        raise BadRequest("Give the date as since=YYYY-MM-DD, for example since=2026-11-01.")
+    ids = await db.execute(NEW_SINCE_IDS, {"since": since, "limit": FEED_SIZE})
+    events = await events_by_id(db, [row[0] for row in ids.rows])
+    body = feed_document(
+        f"New on the pupil data timeline since {since}",
+        public_url(datasette, f"/timeline/new_since.atom?{urlencode({'since': since})}"),
+        public_url(datasette, "/"),
+        events,
+        authority(datasette),
+    )
+    return atom_response(body)

@@ -1,0 +1,228 @@
+"""Search everything (`/search`), and follow a search as a feed (`/search.atom`).
+
+The page reads any input (see search_syntax.py), so quotes, brackets, a lone `-` or
+nothing at all are never an error. Filters narrow by campaign, kind, source and dates;
+results are newest first, a page at a time, with a count. The work one request can cause
+is bounded: the query is cut at `MAX_QUERY_CHARS`, counting stops at `COUNT_LIMIT`, and
+paging stops at `MAX_PAGE`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from datasette.utils.asgi import Request, Response
+
+from pipelines.dates import UnreadableDate, normalise_date
+from timeline_site.addresses import public_url
+from timeline_site.feeds import FEED_SIZE, atom_response, authority, feed_document
+from timeline_site.formatting import KIND_LABELS, SOURCE_LABELS
+from timeline_site.queries import (
+    CURRENT_TEXT_CONDITION,
+    DATABASE,
+    INSTRUMENTS_CONDITION,
+    MATCH_CONDITION,
+    add_snippets,
+    events_by_id,
+)
+from timeline_site.search_syntax import Query, read_query
+from timeline_site.suggestions import did_you_mean
+from timeline_spiders.sources import versioned_kinds
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+PAGE_SIZE = 20
+#: Pages past this are not offered: a reader narrows the search instead.
+MAX_PAGE = 50
+#: Counting stops here ("more than 1,000 results").
+COUNT_LIMIT = 1000
+MAX_QUERY_CHARS = 200
+NEWEST_FIRST = "events.date desc, events.id"
+FOUND_FIRST = "events.first_seen desc, events.date desc, events.id"
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    """The search form's fields, read from the query string: what cannot be read is
+    left out and said in `messages`, never an error."""
+
+    q: str = ""
+    campaign: str = ""
+    kind: str = ""
+    source: str = ""
+    start: str = ""
+    end: str = ""
+    page: int = 1
+    messages: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def from_request(cls, request: Request, campaigns: dict[str, str]) -> SearchForm:
+        args = request.args
+        messages: list[str] = []
+        campaign, kind, source = (
+            args.get("campaign", ""),
+            args.get("kind", ""),
+            args.get("source", ""),
+        )
+        page = args.get("page", "1")
+        return cls(
+            q=" ".join(args.get("q", "").replace("\x00", " ").split())[:MAX_QUERY_CHARS],
+            campaign=campaign if campaign in campaigns else "",
+            kind=kind if kind in KIND_LABELS else "",
+            source=source if source in SOURCE_LABELS else "",
+            start=_read_date(args.get("from", ""), "from", messages),
+            end=_read_date(args.get("to", ""), "to", messages),
+            page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
+            messages=tuple(messages),
+        )
+
+    @property
+    def filtered(self) -> bool:
+        return any((self.campaign, self.kind, self.source, self.start, self.end))
+
+    def arguments(self, **changes: Any) -> str:
+        """This search as a query string, with `changes` (page=2, q=...) applied."""
+        form = replace(self, **changes)
+        fields = {
+            "q": form.q,
+            "campaign": form.campaign,
+            "kind": form.kind,
+            "source": form.source,
+            "from": form.start,
+            "to": form.end,
+            "page": str(form.page) if form.page > 1 else "",
+        }
+        return urlencode({name: value for name, value in fields.items() if value})
+
+
+def _read_date(value: str, name: str, messages: list[str]) -> str:
+    if not value.strip():
+        return ""
+    try:
+        return normalise_date(value)
+    except UnreadableDate:
+        messages.append(f"“{value[:40]}” is not a date, so the {name} date was left out.")
+        return ""
+
+
+@dataclass(frozen=True)
+class EventSearch:
+    """The SQL for one search: conditions on `events` joined to `items`, and parameters."""
+
+    conditions: tuple[str, ...]
+    params: dict[str, Any]
+
+    @classmethod
+    def of(cls, form: SearchForm, query: Query) -> EventSearch:
+        conditions = ["events.superseded_at is null"]
+        params: dict[str, Any] = {}
+        if query.fts:
+            conditions += [MATCH_CONDITION, CURRENT_TEXT_CONDITION]
+            params.update(q=query.fts, versioned_kinds=json.dumps(versioned_kinds()))
+        if query.instruments:
+            conditions.append(INSTRUMENTS_CONDITION)
+            params["instruments"] = json.dumps(list(query.instruments))
+        filters = {
+            "campaign": (
+                "events.item_id in (select item_id from item_tags"
+                " where campaign = :campaign and shown)"
+            ),
+            "kind": "events.kind = :kind",
+            "source": "items.source = :source",
+            "start": "events.date >= :start",
+            "end": "events.date <= :end",
+        }
+        for name, condition in filters.items():
+            if getattr(form, name):
+                conditions.append(condition)
+                params[name] = getattr(form, name)
+        return cls(tuple(conditions), params)
+
+    def from_clause(self) -> str:
+        return "from events join items on items.id = events.item_id where " + " and ".join(
+            self.conditions
+        )
+
+    async def event_ids(self, db: Database, order: str, limit: int, offset: int = 0) -> list[str]:
+        rows = await db.execute(
+            f"select events.id {self.from_clause()} order by {order} limit :limit offset :offset",
+            {**self.params, "limit": limit, "offset": offset},
+        )
+        return [row[0] for row in rows.rows]
+
+    async def count(self, db: Database) -> int:
+        """How many events match, counting no further than one past COUNT_LIMIT."""
+        rows = await db.execute(
+            f"select count(*) from (select 1 {self.from_clause()} limit :most)",
+            {**self.params, "most": COUNT_LIMIT + 1},
+        )
+        return int(rows.rows[0][0])
+
+
+async def campaign_names(db: Database) -> dict[str, str]:
+    rows = await db.execute("select slug, hashtag from campaigns order by slug")
+    return {row["slug"]: row["hashtag"] for row in rows.rows}
+
+
+async def search_page(datasette: Datasette, request: Request) -> Response:
+    db = datasette.get_database(DATABASE)
+    campaigns = await campaign_names(db)
+    form = SearchForm.from_request(request, campaigns)
+    query = read_query(form.q)
+    results: list[dict[str, Any]] = []
+    total = 0
+    if not query.empty or form.filtered:
+        search = EventSearch.of(form, query)
+        total = await search.count(db)
+        offset = (form.page - 1) * PAGE_SIZE
+        results = await events_by_id(
+            db, await search.event_ids(db, NEWEST_FIRST, PAGE_SIZE, offset)
+        )
+        if query.fts and results:
+            await add_snippets(db, results, query.fts)
+    suggestion = await did_you_mean(db, form.q) if form.q else None
+    last_page = min(MAX_PAGE, max(1, -(-min(total, COUNT_LIMIT) // PAGE_SIZE)))
+    context = {
+        "form": form,
+        "query": query,
+        "searched": not query.empty or form.filtered,
+        "only_excluded": query.empty and bool(query.excluded),
+        "results": results,
+        "total": total,
+        "count_limit": COUNT_LIMIT,
+        "first_shown": (form.page - 1) * PAGE_SIZE + 1,
+        "newer": form.arguments(page=form.page - 1) if form.page > 1 else None,
+        "older": form.arguments(page=form.page + 1) if form.page < last_page else None,
+        "suggestion": suggestion,
+        "suggestion_arguments": form.arguments(q=suggestion, page=1) if suggestion else "",
+        "campaigns": campaigns,
+        "kind_labels": KIND_LABELS,
+        "source_labels": SOURCE_LABELS,
+        "feed_arguments": form.arguments(page=1),
+    }
+    return Response.html(await datasette.render_template("search.html", context, request=request))
+
+
+async def search_feed(datasette: Datasette, request: Request) -> Response:
+    """The newest-found events matching a search, as Atom."""
+    db = datasette.get_database(DATABASE)
+    form = SearchForm.from_request(request, await campaign_names(db))
+    query = read_query(form.q)
+    ids: list[str] = []
+    if not query.empty or form.filtered:
+        ids = await EventSearch.of(form, query).event_ids(db, FOUND_FIRST, FEED_SIZE)
+    arguments = form.arguments(page=1)
+    title = f"“{form.q}”" if form.q else "everything"
+    body = feed_document(
+        f"Pupil data timeline: search for {title}",
+        public_url(datasette, f"/search.atom?{arguments}"),
+        public_url(datasette, f"/search?{arguments}"),
+        await events_by_id(db, ids),
+        authority(datasette),
+    )
+    return atom_response(body)
