@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.database import check_file
+
 
 class JobLocked(Exception):
     """Another job holds the database's lock; the message says which."""
@@ -29,7 +31,11 @@ def lock_path(db_path: str | Path) -> Path:
 
 @contextmanager
 def exclusive_job(db_path: str | Path, command: str) -> Iterator[None]:
-    """Hold the database's job lock for the block, or raise JobLocked at once."""
+    """Hold the database's job lock for the block, or raise JobLocked at once.
+
+    The lock file sits beside the database, so a database path in a folder that does not
+    exist is refused first (DatabaseUnusable), never a traceback or a new folder."""
+    check_file(Path(db_path), create=True)
     path = lock_path(db_path)
     with path.open("a+") as handle:
         try:

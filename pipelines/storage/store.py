@@ -328,6 +328,20 @@ class TimelineStore:
         rows = self.db.execute("select id from items where source = ?", [source])
         return {item_id for (item_id,) in rows}
 
+    def titles_and_dates_of_source(self, source: str) -> dict[str, tuple[str, str]]:
+        """Each stored item of `source`: its title and its first event's date."""
+        rows = self.db.execute(
+            "select items.id, items.title, (select min(date) from events"
+            " where events.item_id = items.id) from items where source = ?",
+            [source],
+        )
+        return {item_id: (title, day or "") for item_id, title, day in rows}
+
+    def row_keys(self, table: str, columns: tuple[str, ...]) -> set[tuple[str, ...]]:
+        """The keys (`columns`) of every row of a staff table."""
+        names = ", ".join(f"[{column}]" for column in columns)
+        return {tuple(row) for row in self.db.execute(f"select {names} from [{table}]")}
+
     def remove_items(self, item_ids: Iterable[str]) -> None:
         """Take items off the timeline with everything that belongs to them. Only the
         staff's own records (campaign events taken out of their file) are ever removed."""

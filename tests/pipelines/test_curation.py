@@ -17,6 +17,8 @@ LETTER = (
     '2016-10-03,Letter to the Secretary of State,"We asked for the nationality questions '
     'to be dropped (SI 2016/808).",https://example.org/letter,boycott-school-census\n'
 )
+CENSUS_DAY = "2017-01-19,Census day,,,boycott-school-census\n"
+MEETING = "2017-02-01,Meeting with MPs,,,boycott-school-census\n"
 
 
 @pytest.fixture
@@ -71,11 +73,110 @@ def test_loading_the_same_file_twice_changes_nothing(db, tmp_path):
 
 
 def test_a_row_taken_out_of_the_file_is_taken_off_the_timeline(db, tmp_path):
-    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + LETTER)
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + LETTER + CENSUS_DAY + MEETING)
     apply_curation(db, RULES, tmp_path)
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + LETTER + CENSUS_DAY)
+    assert apply_curation(db, RULES, tmp_path).ok
+    titles = {row["title"] for row in timeline(db).values() if row["source"] == "campaign"}
+    assert titles == {"Letter to the Secretary of State", "Census day"}
+
+
+def test_a_file_left_with_only_its_header_removes_nothing_unless_confirmed(db, tmp_path):
+    """It once took every campaign event off the timeline while saying nothing."""
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + LETTER + CENSUS_DAY)
+    apply_curation(db, RULES, tmp_path)
+    before = timeline(db)
     write(tmp_path, "campaign_events.csv", EVENTS_HEADER)
-    apply_curation(db, RULES, tmp_path)
+    report = apply_curation(db, RULES, tmp_path)
+    assert not report.ok and timeline(db) == before
+    message = str(report.refused[0])
+    assert "this would take 2 of the 2 rows it published off the timeline" in message
+    assert "“Letter to the Secretary of State”" in message
+    assert "scrapy curate --confirm-removals" in message
+    assert apply_curation(db, RULES, tmp_path, confirm_removals=True).ok
     assert [row["source"] for row in timeline(db).values()] == ["hansard"]
+
+
+def test_most_of_a_files_rows_are_not_removed_unless_confirmed(db, tmp_path):
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + LETTER + CENSUS_DAY + MEETING)
+    apply_curation(db, RULES, tmp_path)
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + MEETING)
+    report = apply_curation(db, RULES, tmp_path)
+    assert "this would take 2 of the 3 rows" in str(report.refused[0])
+
+
+def test_a_campaign_event_keeps_its_id_and_note_when_its_title_is_edited(db, tmp_path):
+    """Editing a title once changed the event's id and deleted its note and override."""
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + LETTER + CENSUS_DAY)
+    apply_curation(db, RULES, tmp_path)
+    letter_id = campaign_event_id("2016-10-03", "Letter to the Secretary of State")
+    write(tmp_path, "notes.csv", f"item_id,note,author\n{letter_id},Sent by post,Jen\n")
+    write(
+        tmp_path,
+        "tag_overrides.csv",
+        f"item_id,campaign,action,reason\n{letter_id},labels-last-a-lifetime,add,also AP\n",
+    )
+    apply_curation(db, RULES, tmp_path)
+    edited = LETTER.replace("Letter to the Secretary of State", "Our letter to the Minister")
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + edited + CENSUS_DAY)
+    report = apply_curation(db, RULES, tmp_path)
+    assert report.ok, str(report)
+    row = timeline(db)[f"{letter_id}:campaign_event"]
+    assert row["title"] == "Our letter to the Minister"
+    assert row["note"] == "Sent by post"
+    assert json.loads(row["campaigns"]) == ["boycott-school-census", "labels-last-a-lifetime"]
+    assert f"“Our letter to the Minister” is still {letter_id}" in str(report)
+    moved = edited.replace("2016-10-03", "2016-10-04")
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + moved + CENSUS_DAY)
+    assert apply_curation(db, RULES, tmp_path).ok
+    assert timeline(db)[f"{letter_id}:campaign_event"]["date"] == "2016-10-04"
+
+
+def test_an_explicit_id_column_names_events_for_good(db, tmp_path):
+    header = "id,date,title,summary,url,campaigns\n"
+    write(tmp_path, "campaign_events.csv", header + "campaign:our-letter," + LETTER)
+    assert apply_curation(db, RULES, tmp_path).ok
+    assert "campaign:our-letter:campaign_event" in timeline(db)
+    write(tmp_path, "campaign_events.csv", header + "Our Letter!," + LETTER)
+    report = apply_curation(db, RULES, tmp_path)
+    assert "campaign_events.csv:2: id must be campaign: then" in str(report.refused[0])
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"), [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b"")]
+)
+def test_a_file_in_any_common_encoding_is_read(db, tmp_path, encoding, bom):
+    """A CSV saved by Excel on Windows (cp1252) once gave a raw traceback."""
+    text = EVENTS_HEADER + LETTER.replace("Letter to", "Letter (café £5 €3) to")
+    (tmp_path / "campaign_events.csv").write_bytes(bom + text.encode(encoding))
+    report = apply_curation(db, RULES, tmp_path)
+    assert report.ok, str(report)
+    titles = [row["title"] for row in timeline(db).values() if row["source"] == "campaign"]
+    assert titles == ["Letter (café £5 €3) to the Secretary of State"]
+
+
+def test_a_file_in_no_common_encoding_is_refused_with_its_line_and_the_rest_load(db, tmp_path):
+    (tmp_path / "campaign_events.csv").write_bytes(
+        (EVENTS_HEADER + LETTER).encode() + b"2016-10-05,Bad \x81 byte,,,boycott-school-census\n"
+    )
+    write(tmp_path, "notes.csv", "item_id,note,author\nhansard:regret,Watch this,Jen\n")
+    report = apply_curation(db, RULES, tmp_path)
+    assert "campaign_events.csv:3: byte 0x81 is not text in UTF-8 or Windows-1252" in str(
+        report.refused[0]
+    )
+    assert report.loaded == {"notes.csv": 1}
+
+
+def test_an_over_long_field_is_refused_with_its_line_and_the_rest_load(db, tmp_path):
+    """A field over 128 KB once gave a raw traceback and stopped the night."""
+    huge = "x" * 200_000
+    write(tmp_path, "campaign_events.csv", EVENTS_HEADER + LETTER + f"2016-10-05,{huge},,,\n")
+    write(tmp_path, "notes.csv", "item_id,note,author\nhansard:regret,Watch this,Jen\n")
+    report = apply_curation(db, RULES, tmp_path)
+    assert "campaign_events.csv:3: cannot read this line as CSV: field larger than" in str(
+        report.refused[0]
+    )
+    assert report.loaded == {"notes.csv": 1}
 
 
 def test_a_future_event_is_upcoming(db, tmp_path):
@@ -170,7 +271,8 @@ def test_taking_an_override_out_brings_the_rule_tag_back(db, tmp_path):
     write(tmp_path, "tag_overrides.csv", header + "hansard:regret,boycott-school-census,remove,x\n")
     apply_curation(db, RULES, tmp_path)
     write(tmp_path, "tag_overrides.csv", header)
-    apply_curation(db, RULES, tmp_path)
+    assert not apply_curation(db, RULES, tmp_path).ok  # all of it: confirm first
+    assert apply_curation(db, RULES, tmp_path, confirm_removals=True).ok
     assert timeline(db)["hansard:regret:debate"]["campaigns"] == '["boycott-school-census"]'
 
 

@@ -20,6 +20,14 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Load campaign events, tag overrides and notes from data/ (no crawling)"
 
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument(
+            "--confirm-removals",
+            action="store_true",
+            help="apply a file even if it takes most of what it published off the timeline",
+        )
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         try:
@@ -34,7 +42,12 @@ class Command(ScrapyCommand):
                 db = open_database(db_path)
                 try:
                     migrate(db)
-                    report = apply_curation(db, rules, self.settings.get("CURATION_DIR"))
+                    report = apply_curation(
+                        db,
+                        rules,
+                        self.settings.get("CURATION_DIR"),
+                        confirm_removals=opts.confirm_removals,
+                    )
                 finally:
                     db.conn.close()
         except (JobLocked, DatabaseUnusable) as error:
