@@ -32,27 +32,43 @@ class Span(NamedTuple):
     phrase: Phrase
 
 
+def _wanted(distinct: set[str], vocabulary: Vocabulary) -> dict[str, list[str]]:
+    """The index keys of each distinct word the rules ask about: its stem, or the word
+    itself where a rule wants it exactly. Each distinct word is looked at once."""
+    wanted: dict[str, list[str]] = {}
+    for word in distinct:
+        keys = [f"={word}"] if word in vocabulary.exact_words else []
+        word_stem = stem(word)
+        if word_stem in vocabulary.keys:
+            keys.append(word_stem)
+        if keys:
+            wanted[word] = keys
+    return wanted
+
+
 class IndexedText:
     """One text as the rules read it."""
 
     def __init__(self, text: str, vocabulary: Vocabulary) -> None:
         self.text = text
         self.read = read_words(text)
+        wanted = _wanted(set(self.read.words), vocabulary)
         self.positions: dict[str, list[int]] = {}
-        self.negated: set[int] = set()
-        keys, exact = vocabulary.keys, vocabulary.exact_words
+        negative: list[int] = []
         for position, word in enumerate(self.read.words):
+            if word in wanted:
+                for key in wanted[word]:
+                    self.positions.setdefault(key, []).append(position)
             if word in vocabulary.negations:
-                self.negated.add(self.read.sentence_of(position))
-            if word in exact:
-                self.positions.setdefault("=" + word, []).append(position)
-            word_stem = stem(word)
-            if word_stem in keys:
-                self.positions.setdefault(word_stem, []).append(position)
+                negative.append(position)
+        self.negated = {self.read.sentence_of(position) for position in negative}
+        self.present = frozenset(self.positions)
         self._found: dict[str, list[Span]] = {}
 
     def find(self, phrase: Phrase) -> list[Span]:
         """Every place `phrase` occurs, in order."""
+        if not phrase.keys <= self.present:
+            return []
         found = self._found.get(phrase.text)
         if found is None:
             first, *later = phrase.segments

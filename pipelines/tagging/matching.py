@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pipelines.citations import citation_mentions
 from pipelines.tagging.index import IndexedText, Span
 from pipelines.tagging.rules import Campaign, CampaignRules, Rule
-from pipelines.tagging.words import fold
+from pipelines.tagging.words import fold, read_words
 from timeline_spiders.items import Tag
 
 NEGATED_FACTOR = 0.5
@@ -60,9 +60,11 @@ class Evidence:
 
 def hits(rule: Rule, text: IndexedText) -> Iterator[Hit]:
     """Where all of a rule's groups occur together (in order, where the rule says so)."""
-    groups = [text.find_any(group) for group in rule.groups]
-    if not all(groups):
-        return
+    groups: list[list[Span]] = []
+    for phrases in rule.groups:
+        groups.append(text.find_any(phrases))
+        if not groups[-1]:
+            return
     anchors, *others = groups
     starts = [[span.start for span in group] for group in others]
     for anchor in anchors:
@@ -146,14 +148,17 @@ def citation_evidence(rule: Rule, text: IndexedText, cites: Collection[str]) -> 
     cited = [legislation_id for legislation_id in rule.cites if legislation_id in cites]
     if not cited:
         return []
-    mentions = [m for m in citation_mentions(fold(text.text)) if m.legislation_id in cited]
-    strengths = [_mention_strength(rule, text, m.start) for m in mentions] or [1.0]
+    folded = fold(text.text)
+    mentions = [m for m in citation_mentions(folded) if m.legislation_id in cited]
+    strengths = [_mention_strength(rule, text, folded, m.start) for m in mentions] or [1.0]
     strength = max(strengths)
     return [Evidence(rule, strength, tuple(cited), confirmed=strength == 1.0)]
 
 
-def _mention_strength(rule: Rule, text: IndexedText, offset: int) -> float:
-    position = min(bisect_left(text.read.offsets, offset), len(text.read.offsets) - 1)
+def _mention_strength(rule: Rule, text: IndexedText, folded: str, offset: int) -> float:
+    """How much one mention counts: the words before it say where it is (citations
+    are rare, so they are counted only for a mention)."""
+    position = min(len(read_words(folded[:offset]).words), len(text.read.words) - 1)
     if text.read.sentence_of(position) in text.list_sentences:
         return IN_A_LIST
     before = text.find_any(rule.in_passing)

@@ -33,6 +33,8 @@ class Phrase:
 
     text: str
     segments: tuple[tuple[str, ...], ...]
+    #: Every key of the phrase: a text without all of them cannot have the phrase.
+    keys: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, text: str) -> Phrase:
@@ -43,11 +45,8 @@ class Phrase:
                 exact = raw.startswith("=")
                 keys += [f"={word}" if exact else stem(word) for word in read_words(raw).words]
             segments.append(tuple(keys))
-        return cls(text, tuple(segments))
-
-    @property
-    def keys(self) -> set[str]:
-        return {key for segment in self.segments for key in segment}
+        every_key = frozenset(key for segment in segments for key in segment)
+        return cls(text, tuple(segments), every_key)
 
 
 @dataclass(frozen=True)

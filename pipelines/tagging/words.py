@@ -31,11 +31,10 @@ ABBREVIATIONS = frozenset(
     | {"para", "paras", "reg", "regs", "sch", "art", "vol", "p", "pp", "e", "g", "ie", "eg"}
 )
 
-_TOKEN = re.compile(
-    r"(?P<word>[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)"
-    r"|(?P<stop>[.!?](?=[\"')\]]*\s+[\"'(\[]*[A-Z]))"
-    r"|(?P<line>\n)"
-)
+#: Where a sentence may end: after . ! ? before a capital (quotes and brackets between),
+#: and at a line break. An abbreviation before the stop is checked afterwards.
+_BOUNDARY = re.compile(r"(?<=[.!?])(?=[\"')\]]*\s+[\"'(\[]*[A-Z])|\n")
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NOT = re.compile(r"n['\u2019]t\b", re.I)
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 
@@ -59,12 +58,10 @@ def fold(text: str) -> str:
 
 @dataclass
 class Words:
-    """A text's words in order, where each sentence starts, and where each word starts
-    in the folded text (to place citations among the words)."""
+    """A text's words in order, and where each sentence starts."""
 
     words: list[str]
     sentence_starts: list[int]
-    offsets: list[int]
 
     def sentence_of(self, position: int) -> int:
         return bisect_right(self.sentence_starts, position) - 1
@@ -77,26 +74,26 @@ class Words:
 
 
 def read_words(text: str) -> Words:
-    """Split `text` into lower-case words and sentences."""
+    """Split `text` into lower-case words and sentences. Each sentence is read by one
+    regular expression call: a debate has thousands of words and a re-tag reads
+    millions of debates."""
     words: list[str] = []
-    offsets: list[int] = []
     starts = [0]
-    for match in _TOKEN.finditer(fold(text)):
-        token = match.group("word")
-        if token is None:
-            if words and starts[-1] != len(words) and not _after_abbreviation(match, words):
-                starts.append(len(words))
+    for piece in _BOUNDARY.split(fold(text)):
+        found = _WORD.findall(piece.lower())
+        if not found:
             continue
-        for part in _parts(token.lower()):
-            words.append(part)
-            offsets.append(match.start())
-    if starts[-1] == len(words) and len(starts) > 1:
-        starts.pop()
-    return Words(words, starts, offsets)
+        if "-" in piece:
+            found = [part for token in found for part in _parts(token)]
+        if words and starts[-1] != len(words) and not _continues(words):
+            starts.append(len(words))
+        words += found
+    return Words(words, starts)
 
 
-def _after_abbreviation(match: re.Match[str], words: list[str]) -> bool:
-    return match.group("stop") is not None and words[-1] in ABBREVIATIONS
+def _continues(words: list[str]) -> bool:
+    """Whether the sentence read so far ended on an abbreviation ("No." or "Mr.")."""
+    return words[-1] in ABBREVIATIONS
 
 
 def _parts(token: str) -> list[str]:
