@@ -229,6 +229,16 @@ def test_a_citation_in_a_list_of_instruments_or_in_passing_is_only_a_suggestion(
     assert tag.status == "confirmed"
 
 
+def test_an_instrument_named_by_title_and_number_in_a_list_is_one_weak_mention():
+    listed = (
+        "Laid: the Feed-in Tariffs Order 2016; the Education (Pupil Information) (England) "
+        "(Miscellaneous Amendments) Regulations 2016 (SI 2016/808); the Plant Health "
+        "Regulations 2016."
+    )
+    (tag,) = tag_text(RULES, listed, ["uksi/2016/808"])
+    assert (tag.status, tag.score) == ("suggested", 0.3)
+
+
 def test_a_rule_that_confirms_gives_a_confirmed_tag(tmp_path):
     rules = "      - name: named\n        any_of: [boycott school census]\n        confirms: true\n"
     assert tagged(tmp_path, rules, "Join the boycott of the school census!") == []
