@@ -38,9 +38,10 @@ retag: setup
 curate: setup
 	$(BIN)/scrapy curate
 
-## evaluate-tags: precision and recall of the campaign rules on data/tagging_evaluation.yml
+## evaluate-tags: precision and recall of the campaign rules on data/tagging_evaluation/ (SPLIT=dev while tuning)
+SPLIT ?= all
 evaluate-tags: setup
-	$(BIN)/scrapy evaluate_tags
+	$(BIN)/scrapy evaluate_tags --split $(SPLIT)
 
 ## test: lint, format check and the whole test suite, offline
 test: setup

@@ -27,10 +27,18 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
         "url",
         "/",
     ),
-    # SI 2016/808, S.I. 2016/808, S.I.2016/808, SI 2016 / 808
-    (re.compile(r"\bS\.?\s?I\.?\s*(\d{4})\s*/\s*(\d{1,5})\b"), "si_year_number", "/"),
-    # 2016 No. 808 (the number printed on every instrument)
-    (re.compile(r"\b(\d{4})\s+No\.?\s*(\d{1,5})\b"), "year_no_number", "No"),
+    # SI 2016/808, S.I. 2016/808, S.I.2016/808, SI 2016 / 808, Statutory Instrument 2016/808
+    (
+        re.compile(
+            r"(?:\bS\.?\s?I\.?|\bStatutory\s+Instruments?(?:\s+No\.?)?)"
+            r"\s*(\d{4})\s*/\s*(\d{1,5})\b"
+        ),
+        "si_year_number",
+        "/",
+    ),
+    # 2016 No. 808 (the number printed on every instrument), and "SI, 2016, No. 808" as
+    # prayers against an instrument write it
+    (re.compile(r"\b(\d{4}),?\s+No\.?\s*(\d{1,5})\b"), "year_no_number", "No"),
     # 808/2016, read only when the number cannot be a month (SIs 1-12 are rarely cited
     # this way, while "10/2016" is usually a month) and it is not part of a longer date.
     (re.compile(r"(?<![\d/.])(\d{2,5})\s*/\s*(\d{4})(?![\d/])"), "number_year", "/"),
@@ -41,17 +49,27 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
 class Citation:
     legislation_id: str
     matched_text: str
+    start: int = 0
 
 
 def find_citations(text: str) -> list[Citation]:
-    """All legislation cited in `text`, first mention of each, in order of appearance.
+    """All legislation cited in `text`, first mention of each, in order of appearance."""
+    first: dict[str, Citation] = {}
+    for mention in citation_mentions(text):
+        first.setdefault(mention.legislation_id, mention)
+    return list(first.values())
+
+
+def citation_mentions(text: str) -> list[Citation]:
+    """Every mention of legislation in `text`, in order, with where it starts: tagging
+    asks whether each mention of an instrument is in passing or in a list.
 
     Patterns are tried from the most specific to the least; text claimed by one is not
     read again by a later one, so "S.I. 2013/2094" is never also read as "2094/2013".
     """
     latest_year = date.today().year + 1
     claimed: list[tuple[int, int]] = []
-    found: dict[str, tuple[int, str]] = {}
+    found: list[Citation] = []
     text = text or ""
     for pattern, form, required in _PATTERNS:
         if required not in text:
@@ -66,10 +84,8 @@ def find_citations(text: str) -> list[Citation]:
             if not 1800 <= int(legislation_id.split("/")[1]) <= latest_year:
                 continue
             claimed.append((start, end))
-            if legislation_id not in found or start < found[legislation_id][0]:
-                found[legislation_id] = (start, match.group(0))
-    ordered = sorted(found.items(), key=lambda entry: entry[1][0])
-    return [Citation(legislation_id, cited) for legislation_id, (_, cited) in ordered]
+            found.append(Citation(legislation_id, match.group(0), start))
+    return sorted(found, key=lambda citation: citation.start)
 
 
 def _legislation_id(form: str, groups: Iterable[str]) -> str | None:

@@ -1,20 +1,30 @@
 """How good are the campaign rules? Precision and recall against labelled examples.
 
-`data/tagging_evaluation.yml` holds texts as they appear in the sources, each labelled
-with the campaigns it truly belongs to, near misses included. Staff run the evaluation
-after changing the rules, to see what a change gains and what it breaks.
+`data/tagging_evaluation/` holds texts as they appear in the sources, each labelled
+with the campaigns it truly belongs to, hard negatives included, in two splits: `dev`,
+which staff may tune the rules on, and `test`, held out to say how the rules do on
+items nobody tuned them for. Staff run the evaluation after changing the rules, to see
+what a change gains and what it breaks.
+
+A tag counts as given when the public pages would show it: confirmed, or suggested
+with a score from the campaign's `show_suggested_from` up. True tags below that wait in
+the review queue; the evaluation counts them apart.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from pipelines.citations import cited_by
-from pipelines.tagging import CampaignRules, tag_text
+from pipelines.tagging import CampaignRules, Context, Tagger
+from timeline_spiders.items import Tag
 from timeline_spiders.text import document_text
+
+SPLITS = ("dev", "test")
 
 
 @dataclass
@@ -23,6 +33,10 @@ class CampaignScore:
     true_positives: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
     false_negatives: list[str] = field(default_factory=list)
+    #: True tags suggested below the campaign's threshold: staff see them for review.
+    review_queue: list[str] = field(default_factory=list)
+    #: Wrong tags suggested below the threshold, which staff would reject in review.
+    review_rejects: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -41,6 +55,17 @@ class Example:
     text: str
     cites: list[str]
     campaigns: set[str]
+    kind: str = ""
+    context: str = ""
+
+
+@dataclass
+class Evaluation:
+    """Scores per campaign, and per class of example how many were tagged right."""
+
+    examples: int
+    scores: list[CampaignScore]
+    classes: dict[str, tuple[int, int]]  # class -> (right, total)
 
 
 def load_examples(path: str | Path) -> list[Example]:
@@ -51,35 +76,68 @@ def load_examples(path: str | Path) -> list[Example]:
             text=document_text(entry.get("title", ""), "", entry["text"]),
             cites=list(entry.get("cites") or []),
             campaigns=set(entry.get("campaigns") or []),
+            kind=entry.get("class", ""),
+            context=" ".join((entry.get("context") or "").split()),
         )
         for entry in document["examples"]
     ]
 
 
-def evaluate(rules: CampaignRules, examples: list[Example]) -> list[CampaignScore]:
-    """Score each campaign's rules; the cited legislation is found as the pipeline would."""
+def tags_for(tagger: Tagger, example: Example) -> list[Tag]:
+    """The tags the pipeline would give the example: citations found as the pipeline
+    finds them, the example's context read as context."""
+    cites = set(example.cites) | set(cited_by(example.id, example.text))
+    context = None
+    if example.context:
+        context = Context(example.context, "the context", cited_by(example.id, example.context))
+    return tagger.tag(example.text, cites, context)
+
+
+def evaluate(rules: CampaignRules, examples: list[Example]) -> Evaluation:
+    """Score each campaign's rules as the public pages would show their tags."""
+    tagger = Tagger(rules)
+    thresholds = {c.slug: c.show_suggested_from for c in rules.campaigns}
     scores = {slug: CampaignScore(slug) for slug in rules.slugs}
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
     for example in examples:
-        cites = set(example.cites) | set(cited_by(example.id, example.text))
-        predicted = {tag.campaign for tag in tag_text(rules, example.text, cites)}
+        tags = {tag.campaign: tag for tag in tags_for(tagger, example)}
+        shown = {s for s, t in tags.items() if t.status == "confirmed" or t.score >= thresholds[s]}
         for slug, score in scores.items():
-            if slug in predicted and slug in example.campaigns:
-                score.true_positives.append(example.id)
-            elif slug in predicted:
-                score.false_positives.append(example.id)
-            elif slug in example.campaigns:
-                score.false_negatives.append(example.id)
-    return list(scores.values())
+            _count(score, example, slug in shown, slug in tags)
+        total[example.kind] += 1
+        right[example.kind] += shown == example.campaigns
+    classes = {kind: (right[kind], total[kind]) for kind in sorted(total)}
+    return Evaluation(len(examples), list(scores.values()), classes)
 
 
-def format_scores(scores: list[CampaignScore], examples: int) -> str:
-    lines = [f"{examples} labelled examples"]
-    for score in scores:
+def _count(score: CampaignScore, example: Example, shown: bool, tagged: bool) -> None:
+    relevant = score.campaign in example.campaigns
+    if shown and relevant:
+        score.true_positives.append(example.id)
+    elif shown:
+        score.false_positives.append(example.id)
+    elif relevant:
+        score.false_negatives.append(example.id)
+        if tagged:
+            score.review_queue.append(example.id)
+    elif tagged:
+        score.review_rejects.append(example.id)
+
+
+def format_evaluation(name: str, evaluation: Evaluation, *, listed: bool = True) -> str:
+    """The scores as staff read them; `listed` adds each wrong and missed example."""
+    lines = [f"{name}: {evaluation.examples} labelled examples"]
+    for score in evaluation.scores:
         lines.append(
-            f"{score.campaign}: precision {score.precision:.2f}, recall {score.recall:.2f} "
-            f"({len(score.true_positives)} right, {len(score.false_positives)} wrongly tagged, "
-            f"{len(score.false_negatives)} missed)"
+            f"  {score.campaign}: precision {score.precision:.2f}, recall {score.recall:.2f}"
+            f" ({len(score.true_positives)} right, {len(score.false_positives)} wrongly tagged,"
+            f" {len(score.false_negatives)} missed; review queue: {len(score.review_queue)}"
+            f" true and {len(score.review_rejects)} wrong tags below the threshold)"
         )
-        lines += [f"  wrongly tagged: {example}" for example in score.false_positives]
-        lines += [f"  missed: {example}" for example in score.false_negatives]
+        if listed:
+            lines += [f"    wrongly tagged: {example}" for example in score.false_positives]
+            lines += [f"    missed: {example}" for example in score.false_negatives]
+    classes = ", ".join(f"{k} {r}/{t}" for k, (r, t) in evaluation.classes.items())
+    lines.append(f"  examples tagged exactly right, by class: {classes}")
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 import pytest
 
-from pipelines.citations import CitationPipeline, cited_by, find_citations
+from pipelines.citations import CitationPipeline, citation_mentions, cited_by, find_citations
 from timeline_spiders.items import Document
 
 
@@ -11,6 +11,8 @@ from timeline_spiders.items import Document
         "see S.I. 2016/808",
         "S.I.2016/808",
         "2016 No. 808",
+        "Statutory Instrument 2016/808 was made in the summer",
+        "the Regulations 2016 (SI, 2016, No. 808), made in July",
         "regulations 808/2016",
         "https://www.legislation.gov.uk/uksi/2016/808/made",
         "http://www.legislation.gov.uk/id/uksi/2016/808",
@@ -35,6 +37,12 @@ def test_citations_come_in_order_of_first_mention_with_the_words_used():
         ("uksi/2017/807", "S.I. 2017/807"),
         ("uksi/2016/808", "SI 2016/808"),
     ]
+
+
+def test_every_mention_is_found_with_where_it_starts():
+    text = "SI 2016/808 and later, again, S.I. 2016/808"
+    mentions = [(c.legislation_id, c.start) for c in citation_mentions(text)]
+    assert mentions == [("uksi/2016/808", 0), ("uksi/2016/808", text.rindex("S.I."))]
 
 
 def test_an_instrument_does_not_cite_itself():

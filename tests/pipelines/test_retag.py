@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from pipelines.retag import STATE_KEY, retag_all
@@ -67,3 +68,63 @@ def test_retagging_writes_a_chunk_at_a_time_each_in_a_transaction_of_its_own(tmp
     assert max(len(items) for items in tagged_per_transaction) <= 2
     assert sum(len(items) for items in tagged_per_transaction) == 5
     assert TimelineStore(db).state(STATE_KEY)  # recorded once the last chunk is done
+
+
+def stored_tags(db) -> list[tuple[str, str, str]]:
+    return db.execute(
+        "select item_id, campaign, status from item_campaigns order by item_id"
+    ).fetchall()
+
+
+def test_a_retag_reports_tags_added_removed_and_moved_between_confirmed_and_suggested(
+    tmp_path,
+):
+    db = new_database(tmp_path / "timeline.db")
+    store_debates(db, 2)
+    report = retag_all(db, RULES)
+    assert (report.tags_added, report.tags_removed) == (2, 0)
+    db.execute("update item_campaigns set status = 'suggested' where item_id = 'hansard:debate-0'")
+    db.execute(
+        "insert into item_campaigns (item_id, campaign, rule, terms, status, score, context)"
+        " values ('hansard:debate-1', 'labels-last-a-lifetime', 'r', '[]', 'suggested', 0.9, '')"
+    )
+    report = retag_all(db, RULES)
+    assert (report.tags_added, report.tags_removed, report.to_confirmed) == (0, 1, 1)
+    assert "0 tags added, 1 removed, 0 moved from confirmed to suggested and 1" in str(report)
+
+
+def test_a_rules_change_that_removes_most_tags_is_refused_unless_confirmed(tmp_path):
+    db = new_database(tmp_path / "timeline.db")
+    store_debates(db, 3)
+    retag_all(db, RULES)
+    before = stored_tags(db)
+    without_boycott = replace(RULES, campaigns=RULES.campaigns[1:])
+
+    nightly = retag_all(db, without_boycott, only_if_rules_changed=True)
+    assert nightly.refused and not nightly.skipped
+    assert "would remove 3 of the 3 stored tags (boycott-school-census 3)" in str(nightly)
+    assert str(nightly).startswith("Re-tag refused, stored tags left as they were")
+    assert stored_tags(db) == before
+    assert retag_all(db, without_boycott, only_if_rules_changed=True).refused  # every night
+
+    confirmed = retag_all(db, without_boycott, confirm=True)
+    assert (confirmed.refused, confirmed.tags_removed, stored_tags(db)) == ("", 3, [])
+
+
+def test_a_retag_reads_a_debate_heading_as_the_speeches_context(tmp_path):
+    db = new_database(tmp_path / "timeline.db")
+    TimelineStore(db).save(
+        Document(
+            id="hansard:motion",
+            source="hansard",
+            doc_type="debate",
+            title="Pupil Information Regulations 2016 (SI 2016/808) \u2014 Motion to Regret",
+            url="https://hansard.parliament.uk/motion",
+            body="My Lords, I am grateful to the Minister.",
+            events=[Event("debate", "2016-10-31")],
+        )
+    )
+    retag_all(db, RULES)
+    assert db.execute("select campaign, status, context from item_campaigns").fetchall() == [
+        ("boycott-school-census", "confirmed", "the debate's heading cites SI 2016/808")
+    ]

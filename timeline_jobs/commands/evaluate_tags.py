@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
-from pipelines.evaluation import evaluate, format_scores, load_examples
+from pipelines.evaluation import SPLITS, evaluate, format_evaluation, load_examples
 from pipelines.tagging import RulesError, load_rules
 
 
@@ -15,14 +16,25 @@ class Command(ScrapyCommand):
     requires_crawler_process = False
 
     def short_desc(self) -> str:
-        return "Score the campaign rules against data/tagging_evaluation.yml"
+        return "Score the campaign rules against data/tagging_evaluation/ (dev and test)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument(
             "--examples",
-            default="data/tagging_evaluation.yml",
-            help="labelled examples (default: %(default)s)",
+            default="data/tagging_evaluation",
+            help="folder of labelled examples, one file per split (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--split",
+            choices=[*SPLITS, "all"],
+            default="all",
+            help="which split to score: tune the rules on dev only (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--summary",
+            action="store_true",
+            help="figures only, without the wrong and missed examples",
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -33,5 +45,8 @@ class Command(ScrapyCommand):
             print(f"Rules refused: {error}")
             self.exitcode = 2
             return
-        examples = load_examples(opts.examples)
-        print(format_scores(evaluate(rules, examples), len(examples)))
+        splits = SPLITS if opts.split == "all" else (opts.split,)
+        for split in splits:
+            examples = load_examples(Path(opts.examples) / f"{split}.yml")
+            evaluation = evaluate(rules, examples)
+            print(format_evaluation(split, evaluation, listed=not opts.summary))

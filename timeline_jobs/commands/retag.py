@@ -20,6 +20,14 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Re-derive campaign tags and citations for every stored item from the rules file"
 
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument(
+            "--confirm",
+            action="store_true",
+            help="re-tag even when the rules would remove most of the stored tags",
+        )
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         try:
@@ -34,7 +42,10 @@ class Command(ScrapyCommand):
                 db = open_database(db_path)
                 try:
                     migrate(db)
-                    print(retag_all(db, rules))
+                    report = retag_all(db, rules, confirm=opts.confirm)
+                    print(report)
+                    if report.refused:
+                        self.exitcode = 1
                 finally:
                     db.conn.close()
         except (JobLocked, DatabaseUnusable) as error:

@@ -1,0 +1,60 @@
+"""What surrounds an item's own words, read apart from them.
+
+A Hansard item is one debate section whose title is "<heading> — <section title>": a
+speech in "Education (Pupil Information) ... Regulations 2016 — Motion to Regret" is
+about those regulations even when its own words never name them. A written question's
+answer is about what was asked. The tagger reads the item's own words as the text and
+the heading or question as its context, so a tag the context gave says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.citations import cited_by
+from pipelines.tagging.matching import Context
+from timeline_spiders.text import document_text
+
+HEADING_SEPARATOR = " \u2014 "
+_ANSWERED_QUESTION = re.compile(
+    r"^Question \([^\n]*\):\n(?P<question>.*?)\n\n(?P<answer>(?:Holding answer|Answer) \(.*)$",
+    re.S,
+)
+
+
+@dataclass(frozen=True)
+class ItemText:
+    """An item as the tagger reads it: its own words, what they cite, its context."""
+
+    text: str
+    cites: list[str]
+    context: Context | None
+
+
+def item_text(
+    item_id: str, source: str, title: str, summary: str, body: str, heading: str = ""
+) -> ItemText:
+    """Split a stored or crawled item into its own words and their context. `heading` is
+    the debate's heading where the item says it; otherwise the title tells."""
+    if source == "hansard":
+        heading = heading or (
+            title.split(HEADING_SEPARATOR, 1)[0] if HEADING_SEPARATOR in title else ""
+        )
+        if heading and title.startswith(heading + HEADING_SEPARATOR):
+            section = title[len(heading + HEADING_SEPARATOR) :]
+            context = Context(heading, "the debate's heading", cited_by(item_id, heading))
+            return _with_context(item_id, document_text(section, summary, body), context)
+    if source == "questions":
+        answered = _ANSWERED_QUESTION.match(body)
+        if answered:
+            question = answered.group("question")
+            context = Context(question, "the question", cited_by(item_id, question))
+            text = document_text(title, summary, answered.group("answer"))
+            return _with_context(item_id, text, context)
+    text = document_text(title, summary, body)
+    return ItemText(text, list(cited_by(item_id, text)), None)
+
+
+def _with_context(item_id: str, text: str, context: Context) -> ItemText:
+    return ItemText(text, list(cited_by(item_id, text)), context)

@@ -1,0 +1,258 @@
+"""Applying the rules to a text: which rules match, how strongly, and the tag that says so.
+
+A tag is `confirmed` when something certain gave it: a citation of the campaign's
+instrument, or a rule marked `confirms` (the campaign named, the instrument's title).
+Otherwise each text rule that matches is a piece of evidence with a strength (its
+weight; halved in a negative sentence; a little less when only the context has it), and
+the tag's score combines the independent pieces: 1 - (1 - s1)(1 - s2)... A citation or
+title that only sits in a list of instruments, or is cited in passing ("as amended by
+S.I. 2016/808"), is weak evidence rather than a confirmation.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from pipelines.citations import citation_mentions
+from pipelines.tagging.index import IndexedText, Span
+from pipelines.tagging.rules import Campaign, CampaignRules, Rule
+from pipelines.tagging.words import fold, read_words
+from timeline_spiders.items import Tag
+
+NEGATED_FACTOR = 0.5
+CONTEXT_FACTOR = 0.9
+#: A second match of the same rule, in another sentence, counts this much of the first.
+REPEAT_FACTOR = 0.5
+IN_A_LIST = 0.3
+IN_PASSING = 0.4
+#: How many words before a citation an `in_passing` phrase may end.
+PASSING_DISTANCE = 3
+
+
+@dataclass(frozen=True)
+class Context:
+    """What surrounds a text and explains it: the heading of a debate, the question a
+    written answer answers. `describes` names it in a tag's explanation ("the debate's
+    heading"); `cites` is what it cites (legislation id -> citing text)."""
+
+    text: str
+    describes: str = "the context"
+    cites: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    rule: Rule
+    strength: float
+    terms: tuple[str, ...]
+    confirmed: bool = False
+    explains: str = ""  # "" when the text itself has it, else how the context does
+
+
+def hits(rule: Rule, text: IndexedText) -> Iterator[Hit]:
+    """Where all of a rule's groups occur together (in order, where the rule says so)."""
+    groups: list[list[Span]] = []
+    for phrases in rule.groups:
+        groups.append(text.find_any(phrases))
+        if not groups[-1]:
+            return
+    anchors, *others = groups
+    starts = [[span.start for span in group] for group in others]
+    for anchor in anchors:
+        low, high = _bounds(rule, text, anchor)
+        chosen = [anchor]
+        cursor = anchor.end + 1 if rule.in_order else low
+        for group, group_starts in zip(others, starts, strict=True):
+            found = _first_within(group, group_starts, cursor, high)
+            if found is None:
+                break
+            chosen.append(found)
+            cursor = found.end + 1 if rule.in_order else low
+        else:
+            start, end = min(s.start for s in chosen), max(s.end for s in chosen)
+            yield Hit(start, end, tuple(span.phrase.text for span in chosen))
+
+
+def _bounds(rule: Rule, text: IndexedText, anchor: Span) -> tuple[int, int]:
+    if rule.within is None:
+        return text.read.sentence_bounds(text.read.sentence_of(anchor.start))
+    return anchor.start - rule.within, anchor.end + rule.within
+
+
+def _first_within(group: list[Span], starts: list[int], low: int, high: int) -> Span | None:
+    for span in group[bisect_left(starts, low) :]:
+        if span.start > high:
+            return None
+        if span.end <= high:
+            return span
+    return None
+
+
+def text_evidence(
+    campaign: Campaign, rule: Rule, text: IndexedText, scoped: bool
+) -> list[Evidence]:
+    """The best match of a text rule, and its best one in another sentence (repetition
+    is weaker evidence than the first match, but evidence)."""
+    if not scoped:
+        return []
+    excluded = _sentences_of(text, text.find_any((*rule.unless, *campaign.exclude)))
+    best: list[tuple[float, int, Hit]] = []
+    for hit in hits(rule, text):
+        sentences = set(text.sentences(hit.start, hit.end))
+        if sentences & excluded:
+            continue
+        strength = _strength(rule, text, hit, sentences)
+        if strength > 0:
+            best.append((strength, hit.start, hit))
+    best.sort(key=lambda entry: (-entry[0], entry[1]))
+    if not best:
+        return []
+    first = best[0][2]
+    evidence = [_evidence_of(rule, text, first, best[0][0])]
+    first_sentence = text.read.sentence_of(first.start)
+    again = next((e for e in best[1:] if text.read.sentence_of(e[1]) != first_sentence), None)
+    if again is not None and not rule.confirms:
+        evidence.append(Evidence(rule, again[0] * REPEAT_FACTOR, again[2].terms))
+    return evidence
+
+
+def _strength(rule: Rule, text: IndexedText, hit: Hit, sentences: set[int]) -> float:
+    if rule.confirms:
+        return IN_A_LIST if sentences <= text.list_sentences else 1.0
+    if sentences & text.negated and rule.when_negated != "counts":
+        return 0.0 if rule.when_negated == "cancels" else rule.weight * NEGATED_FACTOR
+    return rule.weight
+
+
+def _evidence_of(rule: Rule, text: IndexedText, hit: Hit, strength: float) -> Evidence:
+    confirmed = rule.confirms and strength == 1.0
+    return Evidence(rule, strength, hit.terms, confirmed=confirmed)
+
+
+def _sentences_of(text: IndexedText, spans: list[Span]) -> set[int]:
+    return {sentence for span in spans for sentence in text.sentences(span.start, span.end)}
+
+
+def citation_evidence(rule: Rule, text: IndexedText, cites: Collection[str]) -> list[Evidence]:
+    """A citation of the rule's legislation: confirmed, unless every mention of it is in
+    a list of instruments or in passing."""
+    cited = [legislation_id for legislation_id in rule.cites if legislation_id in cites]
+    if not cited:
+        return []
+    folded = fold(text.text)
+    mentions = [m for m in citation_mentions(folded) if m.legislation_id in cited]
+    strengths = [_mention_strength(rule, text, folded, m.start) for m in mentions] or [1.0]
+    strength = max(strengths)
+    return [Evidence(rule, strength, tuple(cited), confirmed=strength == 1.0)]
+
+
+def _mention_strength(rule: Rule, text: IndexedText, folded: str, offset: int) -> float:
+    """How much one mention counts: the words before it say where it is (citations
+    are rare, so they are counted only for a mention)."""
+    position = min(len(read_words(folded[:offset]).words), len(text.read.words) - 1)
+    if text.read.sentence_of(position) in text.list_sentences:
+        return IN_A_LIST
+    before = text.find_any(rule.in_passing)
+    if any(0 < position - span.end <= PASSING_DISTANCE for span in before):
+        return IN_PASSING
+    return 1.0
+
+
+def campaign_evidence(
+    campaign: Campaign, text: IndexedText, cites: Collection[str], other: IndexedText | None
+) -> list[Evidence]:
+    """Every piece of evidence the text gives for the campaign. A rule with `scope`
+    needs one of its scope phrases in the text or in the `other` text (its context, or
+    the text a context surrounds)."""
+    evidence: list[Evidence] = []
+    for rule in campaign.rules:
+        if rule.cites:
+            evidence += citation_evidence(rule, text, cites)
+        else:
+            scoped = not rule.scope or _has_any(rule, text) or _has_any(rule, other)
+            evidence += text_evidence(campaign, rule, text, scoped)
+    return evidence
+
+
+def _has_any(rule: Rule, text: IndexedText | None) -> bool:
+    return text is not None and bool(text.find_any(rule.scope))
+
+
+def tag_from(campaign: Campaign, evidence: list[Evidence]) -> Tag | None:
+    """One tag for the campaign from all its evidence, or None without any."""
+    if not evidence:
+        return None
+    confirmed = next((e for e in evidence if e.confirmed), None)
+    if confirmed is not None:
+        terms = confirmed.terms
+        return Tag(campaign.slug, confirmed.rule.name, terms, "confirmed", 1.0, confirmed.explains)
+    strongest = max(evidence, key=lambda e: e.strength)
+    doubt = 1.0
+    for piece in _independent(evidence):
+        doubt *= 1 - piece.strength
+    terms = tuple(dict.fromkeys(term for piece in evidence for term in piece.terms))
+    score = round(1 - doubt, 2)
+    return Tag(campaign.slug, strongest.rule.name, terms, "suggested", score, strongest.explains)
+
+
+def _independent(evidence: list[Evidence]) -> list[Evidence]:
+    """The evidence, with the citations and titles that could not confirm (in a list, in
+    passing) counted once: "the Regulations 2016 (SI 2016/808)" is one mention, not two."""
+    unconfirmed = [piece for piece in evidence if piece.rule.confirms]
+    text_rules = [piece for piece in evidence if not piece.rule.confirms]
+    if unconfirmed:
+        text_rules.append(max(unconfirmed, key=lambda piece: piece.strength))
+    return text_rules
+
+
+class Tagger:
+    """The rules ready to tag many texts: build once, call `tag` for each item."""
+
+    def __init__(self, rules: CampaignRules) -> None:
+        self.rules = rules
+        self.vocabulary = rules.vocabulary
+
+    def tag(
+        self, text: str, cites: Collection[str] = (), context: Context | None = None
+    ) -> list[Tag]:
+        indexed = IndexedText(text, self.vocabulary)
+        around = IndexedText(context.text, self.vocabulary) if context else None
+        tags = []
+        for campaign in self.rules.campaigns:
+            evidence = campaign_evidence(campaign, indexed, cites, around)
+            if context is not None and around is not None:
+                found = campaign_evidence(campaign, around, context.cites, indexed)
+                evidence += [_explained(piece, context) for piece in found]
+            tag = tag_from(campaign, evidence)
+            if tag is not None:
+                tags.append(tag)
+        return tags
+
+
+def _explained(piece: Evidence, context: Context) -> Evidence:
+    if piece.rule.cites and piece.confirmed:
+        citing = [
+            context.cites.get(legislation_id, legislation_id) for legislation_id in piece.terms
+        ]
+        explains = f"{context.describes} cites {', '.join(citing)}"
+    else:
+        explains = f"{context.describes} matches '{piece.rule.name}'"
+    strength = piece.strength if piece.confirmed else piece.strength * CONTEXT_FACTOR
+    return Evidence(piece.rule, strength, piece.terms, piece.confirmed, explains)
+
+
+def tag_text(
+    rules: CampaignRules, text: str, cites: Collection[str] = (), context: Context | None = None
+) -> list[Tag]:
+    """The campaign tags the rules give a text that cites the given legislation, read
+    with what surrounds it."""
+    return Tagger(rules).tag(text, cites, context)

@@ -1,0 +1,197 @@
+"""Reading and checking the rules file staff edit (`data/campaigns.yml`).
+
+Staff make mistakes a program must not guess around: a misspelt key (`exlude:`), a key
+written twice, a wildcard that would tag half of Hansard (`c*`), an empty campaign list.
+Each is refused with one sentence naming the file and line, and nothing is re-tagged.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipelines.tagging.rule_reading import LEGISLATION_ID, RuleReader
+from pipelines.tagging.rules import GAP, Campaign, CampaignRules, Phrase
+from pipelines.tagging.yaml_lines import LineLoader, Located, line_of
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TOP_KEYS = frozenset({"campaigns", "tracked", "negation_words"})
+CAMPAIGN_KEYS = frozenset(
+    {"slug", "hashtag", "title", "description", "search_phrases", "rules", "exclude"}
+    | {"show_suggested_from"}
+)
+#: What each tracked list holds, as a pattern its entries must match and an example.
+TRACKED_FORMS: dict[str, tuple[re.Pattern[str], str]] = {
+    "legislation": (LEGISLATION_ID, "like uksi/2016/808"),
+    "legislation_title_searches": (re.compile(r"^\S.*$"), "a title to search for"),
+    "govuk_paths": (re.compile(r"^/[^\s?#]+$"), "a GOV.UK path like /government/..."),
+    "bills": (re.compile(r"^[1-9]\d*$"), "a Bills API bill id like 1773"),
+    "committee_business": (re.compile(r"^[1-9]\d*$"), "a Committees API business id"),
+    "petitions": (re.compile(r"^[1-9]\d*$"), "a petition id like 131215"),
+}
+
+
+class RulesError(ValueError):
+    """The rules file cannot be used; the message names the file and line."""
+
+
+def load_rules(path: str | Path) -> CampaignRules:
+    """Read and check the rules file; raise RulesError naming the line of any mistake."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise RulesError(f"{path}: cannot read the rules file: {error.strerror}.") from None
+    try:
+        document = yaml.load(text, Loader=LineLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(error, "problem", None) or str(error)
+        raise RulesError(f"{where}: not valid YAML: {problem}.") from None
+    return FileReader(path).read(document)
+
+
+class FileReader:
+    """Turns the parsed file into CampaignRules, failing at the first mistake."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, node: Any, reason: str, line: int = 0) -> RulesError:
+        line = line or line_of(node)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        return RulesError(f"{where}: {reason}.")
+
+    def known_keys(self, mapping: Located, allowed: frozenset[str], what: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.fail(
+                    mapping, f"unknown {what} key '{key}' (known: {known})", mapping.line_of(key)
+                )
+
+    def read(self, document: Any) -> CampaignRules:
+        if not isinstance(document, Located) or not isinstance(document.get("campaigns"), list):
+            raise self.fail(document, "the file must have a 'campaigns:' list")
+        self.known_keys(document, TOP_KEYS, "top-level")
+        if not document["campaigns"]:
+            raise self.fail(document["campaigns"], "'campaigns:' is empty: nothing would be tagged")
+        campaigns = [self.campaign(entry) for entry in document["campaigns"]]
+        seen: set[str] = set()
+        for campaign, entry in zip(campaigns, document["campaigns"], strict=True):
+            if campaign.slug in seen:
+                raise self.fail(entry, f"campaign slug {campaign.slug!r} is used twice")
+            seen.add(campaign.slug)
+        negations = document.get("negation_words") or []
+        return CampaignRules(
+            tuple(campaigns),
+            self.tracked(document),
+            tuple(w.lower() for w in self.strings(document, "negation_words", negations)),
+        )
+
+    def tracked(self, document: Located) -> dict[str, tuple[str, ...]]:
+        tracked = document.get("tracked") or Located()
+        if not isinstance(tracked, Located):
+            raise self.fail(document, "'tracked:' must be a mapping of lists")
+        self.known_keys(tracked, frozenset(TRACKED_FORMS), "tracked list")
+        lists = {}
+        for name, values in tracked.items():
+            if isinstance(values, list):
+                values = [str(v) if isinstance(v, int) else v for v in values]
+            lists[name] = tuple(self.strings(tracked, name, values, tracked.line_of(name)))
+            form, example = TRACKED_FORMS[name]
+            for value in lists[name]:
+                if not form.match(value):
+                    line = line_of(tracked[name]) or tracked.line_of(name)
+                    raise self.fail(tracked, f"tracked {name} {value!r} is not {example}", line)
+        return lists
+
+    def campaign(self, entry: Any) -> Campaign:
+        if not isinstance(entry, Located):
+            raise self.fail(entry, "each campaign must be a mapping with slug, hashtag, ...")
+        self.known_keys(entry, CAMPAIGN_KEYS, "campaign")
+        for key in ("slug", "hashtag", "title", "description"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise self.fail(entry, f"campaign is missing '{key}'")
+        slug = entry["slug"]
+        if not SLUG.match(slug):
+            raise self.fail(entry, f"slug {slug!r} must be lower-case-words-with-dashes")
+        rules = entry.get("rules")
+        if not isinstance(rules, list) or not rules:
+            raise self.fail(entry, f"campaign {slug!r} has no 'rules:' list")
+        reader = RuleReader(self)
+        return Campaign(
+            slug=slug,
+            hashtag=entry["hashtag"].strip(),
+            title=entry["title"].strip(),
+            description=" ".join(entry["description"].split()),
+            rules=tuple(reader.rule(rule) for rule in rules),
+            show_suggested_from=self.threshold(entry),
+            exclude=tuple(self.phrases(entry, "exclude", entry.get("exclude") or [])),
+            search_phrases=tuple(
+                self.strings(entry, "search_phrases", entry.get("search_phrases") or [])
+            ),
+        )
+
+    def threshold(self, entry: Located) -> float:
+        value = entry.get("show_suggested_from")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise self.fail(
+                entry,
+                f"campaign {entry['slug']!r} needs 'show_suggested_from:', a score from 0 to 1"
+                " from which suggested tags are shown publicly",
+                entry.line_of("show_suggested_from"),
+            )
+        return float(value)
+
+    def strings(self, owner: Any, key: str, values: Any, line: int = 0) -> list[str]:
+        if not isinstance(values, list) or not all(
+            isinstance(v, str) and v.strip() for v in values
+        ):
+            where = line or line_of(values) or _key_line(owner, key)
+            hint = ""
+            if isinstance(values, list) and any(isinstance(v, bool) for v in values):
+                hint = " (write no, yes, on and off in quotes: YAML reads them as true or false)"
+            raise self.fail(owner, f"'{key}' must be a list of non-empty text values{hint}", where)
+        return [v.strip() for v in values]
+
+    def phrases(self, owner: Any, key: str, values: Any) -> list[Phrase]:
+        line = line_of(values) or _key_line(owner, key)
+        phrases = []
+        for text in self.strings(owner, key, values, line):
+            problem = phrase_problem(text)
+            if problem:
+                raise self.fail(owner, f"'{key}' phrase {text!r} {problem}", line)
+            phrases.append(Phrase.parse(text))
+        return phrases
+
+
+def _key_line(owner: Any, key: str) -> int:
+    return owner.line_of(key) if isinstance(owner, Located) else line_of(owner)
+
+
+_REGEX_LIKE = re.compile(r"[\[\](){}|\\^$+?]")
+
+
+def phrase_problem(text: str) -> str:
+    """What is wrong with a phrase as staff wrote it, or "" when nothing is."""
+    if "*" in text:
+        return (
+            "has a wildcard (*): words already match their other forms (pupil matches"
+            " pupils), so write the word itself"
+        )
+    if _REGEX_LIKE.search(text):
+        return "looks like a regular expression: write the words as they appear in a text"
+    runs = [run.split() for run in text.split(GAP)]
+    if any(not run for run in runs):
+        return f"needs words on both sides of '{GAP}'"
+    words = [word.lstrip("=") for run in runs for word in run]
+    if not any(re.search(r"[A-Za-z0-9]", word) for word in words):
+        return "has no words"
+    if len(words) == 1 and len(re.sub(r"[^A-Za-z0-9]", "", words[0])) == 1:
+        return "is a single letter, which would match far too much"
+    return ""

@@ -1,0 +1,142 @@
+"""The campaign rules as Python values, once `load_rules` has read and checked them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+from pipelines.tagging.words import read_words, stem
+from timeline_spiders.context import SearchPlan
+
+#: A rule's `within` when it gives none: this many words either side.
+DEFAULT_WINDOW = 40
+#: How much one match of a text rule counts when the rule gives no `weight`.
+DEFAULT_WEIGHT = 0.6
+SENTENCE = "sentence"
+#: Written between words of a phrase: what follows comes later in the same sentence.
+GAP = "..."
+
+NegationPolicy = Literal["weaker", "cancels", "counts"]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words that occur together, each matched by its stem (`pupil` matches "pupils'")
+    or, written `=word`, only as written. `...` between words lets other words of the
+    same sentence come between them: "where ... born" matches "where a child was born".
+
+    `segments` holds, for each run of adjacent words, the index key of each word: the
+    stem, or `=word` for a word matched only as written.
+    """
+
+    text: str
+    segments: tuple[tuple[str, ...], ...]
+    #: Every key of the phrase: a text without all of them cannot have the phrase.
+    keys: frozenset[str] = frozenset()
+
+    @classmethod
+    def parse(cls, text: str) -> Phrase:
+        segments: list[tuple[str, ...]] = []
+        for run in text.split(GAP):
+            keys = []
+            for raw in run.split():
+                exact = raw.startswith("=")
+                keys += [f"={word}" if exact else stem(word) for word in read_words(raw).words]
+            segments.append(tuple(keys))
+        every_key = frozenset(key for segment in segments for key in segment)
+        return cls(text, tuple(segments), every_key)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way an item can belong to a campaign; see the header of data/campaigns.yml."""
+
+    name: str
+    cites: tuple[str, ...] = ()
+    in_passing: tuple[Phrase, ...] = ()
+    groups: tuple[tuple[Phrase, ...], ...] = ()
+    within: int | None = DEFAULT_WINDOW  # None: the same sentence
+    in_order: bool = False
+    unless: tuple[Phrase, ...] = ()
+    scope: tuple[Phrase, ...] = ()
+    weight: float = DEFAULT_WEIGHT
+    confirms: bool = False
+    when_negated: NegationPolicy = "weaker"
+
+    @property
+    def phrases(self) -> Iterable[Phrase]:
+        yield from self.in_passing
+        yield from (phrase for group in self.groups for phrase in group)
+        yield from self.unless
+        yield from self.scope
+
+
+@dataclass(frozen=True)
+class Campaign:
+    slug: str
+    hashtag: str
+    title: str
+    description: str
+    rules: tuple[Rule, ...]
+    show_suggested_from: float
+    exclude: tuple[Phrase, ...] = ()
+    search_phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every index key the rules use (stems, and `=word` for exact words) and the words
+    that make a sentence negative: the only words worth indexing in a text."""
+
+    keys: frozenset[str]
+    negations: frozenset[str]
+
+    @cached_property
+    def exact_words(self) -> frozenset[str]:
+        return frozenset(key[1:] for key in self.keys if key.startswith("="))
+
+
+@dataclass(frozen=True)
+class CampaignRules:
+    campaigns: tuple[Campaign, ...]
+    tracked: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    negation_words: tuple[str, ...] = ()
+
+    @property
+    def slugs(self) -> list[str]:
+        return [campaign.slug for campaign in self.campaigns]
+
+    def search_phrases(self) -> list[str]:
+        """Every campaign's search phrases, once each, in file order."""
+        return list(dict.fromkeys(p for c in self.campaigns for p in c.search_phrases))
+
+    def search_plan(self) -> SearchPlan:
+        """What spiders are asked to find: the search phrases and tracked documents."""
+        return SearchPlan(phrases=tuple(self.search_phrases()), tracked=self.tracked)
+
+    def campaign_rows(self) -> list[dict[str, str | float]]:
+        """The campaigns as rows of the `campaigns` table."""
+        return [
+            {
+                "slug": c.slug,
+                "hashtag": c.hashtag,
+                "title": c.title,
+                "description": c.description,
+                "show_suggested_from": c.show_suggested_from,
+            }
+            for c in self.campaigns
+        ]
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        phrases = [
+            phrase
+            for campaign in self.campaigns
+            for phrase in (*campaign.exclude, *(p for rule in campaign.rules for p in rule.phrases))
+        ]
+        return Vocabulary(
+            keys=frozenset(key for phrase in phrases for key in phrase.keys),
+            negations=frozenset(self.negation_words),
+        )
