@@ -7,6 +7,7 @@
 - `/search`: search everything, with filters and paging; `/search.atom` follows a search.
 - `/si/<type>/<year>/<number>`: the life of one statutory instrument on one page.
 - `/status`: when each source last succeeded and what failed.
+- `/review/<slug>`: the staff's queue of suggested tags not shown yet (not linked).
 - `/timeline/campaign_feed.atom`, `/timeline/new_since.atom`: Atom feeds.
 - `/timeline/<table or query>.csv`: CSV safe to open in a spreadsheet.
 - `/robots.txt`: keeps crawlers off facet, filter and query pages.
@@ -32,6 +33,7 @@ from timeline_site.feeds import campaign_feed, new_since_feed
 from timeline_site.formatting import display_date, display_moment, highlight, link_citations
 from timeline_site.front_page import front_page
 from timeline_site.instrument_pages import instrument_page, instrument_redirect
+from timeline_site.review_page import review_page
 from timeline_site.search import search_feed, search_page
 from timeline_site.search_syntax import MATCH_NOTHING, read_query
 from timeline_site.status_page import status_page
@@ -70,6 +72,7 @@ def register_routes() -> list[tuple[str, Callable[..., Any]]]:
         (r"^/si/(?P<type>[a-z]+)/(?P<year>\d{4})/(?P<number>\d+)$", instrument_page),
         (r"^/(?i:si)/(?P<path>[A-Za-z]+/\d{4}/\d+)/?$", instrument_redirect),
         (r"^/status$", status_page),
+        (rf"^/review/{SLUG}$", review_page),
         (r"^/timeline/campaign_feed\.atom$", campaign_feed),
         (r"^/timeline/new_since\.atom$", new_since_feed),
         (r"^/timeline/(?P<path>[^?]+?)\.csv$", csv_export),

@@ -22,6 +22,7 @@ from pipelines.database import open_database
 from pipelines.storage import TimelineStore
 from tests.end_to_end.conftest import crawl_instruments
 from tests.support.crawl import ROOT
+from tests.support.site import suggested_question
 from timeline_spiders.items import Document, Event, Tag
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -61,11 +62,13 @@ def wait_for(url: str, timeout: float = 20) -> None:
 
 
 def build_database(path: Path) -> None:
-    """A timeline as the nightly job leaves it, plus a hostile title a source might send."""
+    """A timeline as the nightly job leaves it, plus a hostile title a source might send
+    and a tag waiting for review."""
     result = crawl_instruments(path)
     assert result.returncode == 0, result.stdout + result.stderr
     db = open_database(path)
     store = TimelineStore(db)
+    store.save(suggested_question())
     store.save(
         Document(
             id="questions:wq:666",

@@ -13,6 +13,7 @@ PAGES = {
     "instrument": "/si/uksi/2016/808",
     "embed": "/embed/boycott-school-census?limit=5",
     "status": "/status",
+    "review": "/review/boycott-school-census",
     "not found": "/no/such/page",
     "database": "/timeline",
     "table": "/timeline/timeline",

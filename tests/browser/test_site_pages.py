@@ -96,3 +96,29 @@ def test_a_missing_page_leads_back(site, page_at, device, width):
     assert page.get_by_role("link", name="Pupil data timeline").first.is_visible()
     assert fits(page, width)
     screenshot(page, f"not-found-{device}")
+
+
+@pytest.mark.parametrize(("device", "width"), WIDTHS)
+def test_why_an_item_is_here_is_one_tap_away(site, page_at, device, width):
+    page = page_at(width=width)
+    page.goto(site + "/campaign/boycott-school-census?kind=debate")
+    item = page.locator(".tl-event").first
+    reasons = item.locator(".tl-why li")
+    assert not reasons.first.is_visible()
+    item.get_by_text("Why is this here?").click()
+    assert reasons.first.is_visible()
+    assert reasons.first.inner_text().startswith("The rule “")
+    assert fits(page, width)
+    screenshot(page, f"why-is-this-here-{device}")
+
+
+@pytest.mark.parametrize(("device", "width"), WIDTHS)
+def test_the_review_queue_gives_lines_to_paste(site, page_at, device, width):
+    page = page_at(width=width)
+    page.goto(site + "/review/boycott-school-census")
+    item = page.locator(".review-item", has_text="Population Survey: Place of Birth")
+    assert "score 0.30" in item.locator(".review-why").inner_text()
+    confirm = item.get_by_label("To confirm")
+    assert confirm.input_value() == "questions:wq:2,boycott-school-census,add,checked by staff"
+    assert fits(page, width)
+    screenshot(page, f"review-{device}")

@@ -240,14 +240,14 @@ def test_procedure_and_column_furniture_are_not_counted_as_speeches():
 
 def test_summary_leads_with_the_first_speech_that_uses_a_search_phrase_and_who_said_it():
     doc = regret_debate(("parents may decline",))
-    assert doc.summary.startswith("Lords, Lords Chamber. Lord Nash: ")
+    assert doc.summary.startswith("Lords Chamber. Lord Nash: ")
     assert "Parents may decline" in doc.summary
     assert doc.metadata["lead_contribution"] == NASH
 
 
 def test_without_a_search_phrase_the_summary_leads_with_the_first_speech():
     doc = regret_debate()
-    assert doc.summary.startswith("Lords, Lords Chamber. Lord Storey: My Lords, these regulations")
+    assert doc.summary.startswith("Lords Chamber. Lord Storey: My Lords, these regulations")
 
 
 def test_metadata_lists_house_location_ext_id_and_each_speaker_once():

@@ -3,8 +3,9 @@
 The database holds one of each thing the pages treat differently: a debate with its
 speakers, a written question with its asker and answerer, a guide whose text changed
 twice, a campaign event with no link, an upcoming date, an instrument the tracker's
-failed run missed, and an item whose every field is something a hostile or careless
-source could send. The #LabelsLastaLifetime campaign has nothing on it yet.
+failed run missed, a question the rules only suggest (below the campaign's threshold),
+and an item whose every field is something a hostile or careless source could send.
+The #LabelsLastaLifetime campaign has nothing on it yet.
 """
 
 from __future__ import annotations
@@ -68,6 +69,31 @@ def nationality_question() -> Document:
             "answering_body": "Department for Education",
         },
         campaigns=[Tag(CENSUS, "nationality in the census", ("nationality",))],
+    )
+
+
+def suggested_question() -> Document:
+    """A question the rules only suggest for the census campaign, below its threshold:
+    the public pages leave it out and the review queue lists it."""
+    return Document(
+        id="questions:wq:2",
+        source="questions",
+        doc_type="written_question",
+        title="Population Survey: Place of Birth",
+        summary="To ask how the survey records where residents were born.",
+        body="Residents were asked where they were born.",
+        url="https://questions-statements.parliament.uk/written-questions/detail/2021-03-01/9",
+        events=[Event("written_question", "2021-03-01")],
+        campaigns=[
+            Tag(
+                CENSUS,
+                "where a child was born",
+                ("where", "born"),
+                status="suggested",
+                score=0.3,
+                context="the question's heading",
+            )
+        ],
     )
 
 
@@ -174,6 +200,7 @@ def build_site_database(path: Path) -> Path:
     store.save(census_day(), seen_at="2026-11-03T02:00:00+00:00")
     store.save(hostile_item(), seen_at="2026-11-02T02:00:00+00:00")
     store.save(instrument(), seen_at="2026-11-01T02:00:00+00:00")
+    store.save(suggested_question(), seen_at="2026-11-01T02:00:00+00:00")
     with db.conn:
         db["runs"].insert(failed_run("hansard", "https://hansard-api.parliament.uk/x").as_row())
         db["runs"].insert(failed_run("si_tracker", "https://si-api.parliament.uk/x").as_row())

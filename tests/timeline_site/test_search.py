@@ -90,7 +90,13 @@ def test_filters_narrow_by_kind_source_campaign_and_dates(site_db):
 
 
 def test_filters_alone_browse_the_timeline(site_db):
-    assert titles(search_page(site_db, "kind=written_question")) == ["Pupils: Nationality"]
+    assert titles(search_page(site_db, "kind=written_question")) == [
+        "Population Survey: Place of Birth",
+        "Pupils: Nationality",
+    ]
+    # A tag the campaign's pages do not show yet does not put an item in its search.
+    only_shown = titles(search_page(site_db, f"kind=written_question&campaign={CENSUS}"))
+    assert only_shown == ["Pupils: Nationality"]
 
 
 def test_dates_may_be_written_the_uk_way_and_unreadable_ones_are_said(site_db):

@@ -270,9 +270,16 @@ def _one_name_per_member(section: _Section, by_member: dict[int, Speaker]) -> No
     section.speakers = list(seen.values())
 
 
+def _place(house: str, location: str) -> str:
+    """Where it was said, once: "Lords Chamber", "Commons, Westminster Hall"."""
+    if location and house.lower() in location.lower():
+        return location
+    return ", ".join(part for part in (house, location) if part)
+
+
 def _document(section: _Section, heading: str, phrases: list[str]) -> Document:
     title = f"{heading} \u2014 {section.title}" if heading else section.title
-    place = ", ".join(part for part in (section.house, section.location) if part)
+    place = _place(section.house, section.location)
     lead = next(
         (c for c in section.contributions if phrases and mentions(c.text, phrases)),
         next(iter(section.contributions), None),
