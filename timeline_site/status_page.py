@@ -26,6 +26,7 @@ def source_status(run: dict[str, Any]) -> dict[str, Any]:
     return {
         **run,
         "label": label,
+        "is_job": run["source"] in JOB_LABELS,
         "errors": errors[:ERRORS_SHOWN],
         "errors_not_shown": max(0, len(errors) - ERRORS_SHOWN),
         "finished_words": display_moment(run["finished_at"]) if run["finished_at"] else "",

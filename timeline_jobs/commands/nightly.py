@@ -14,12 +14,17 @@ from pipelines.curation import CurationReport, apply_curation
 from pipelines.database import DatabaseUnusable, open_database
 from pipelines.retag import retag_all
 from pipelines.schema import migrate
+from pipelines.storage import utc_now
+from pipelines.storage.runs import RunLog
 from pipelines.tagging import CampaignRules, RulesError, load_rules
 from timeline_jobs.lock import JobLocked, exclusive_job
 from timeline_jobs.report import format_outcome, format_run_report
 from timeline_jobs.run_recorder import RunRecorder, SourceRun
 from timeline_spiders.base import TimelineSpider
 from timeline_spiders.sources import Source, source_named
+
+#: The `runs` row that says whether the campaign rules file was read (shown on /status).
+RULES_RUN = "campaign rules"
 
 
 class Command(ScrapyCommand):
@@ -61,29 +66,37 @@ class Command(ScrapyCommand):
         db_path = Path(self.settings.get("TIMELINE_DB"))
         names = self.in_dependency_order(self.spiders_for(opts.source))
         try:
-            rules = load_rules(self.settings.get("CAMPAIGN_RULES"))
-        except RulesError as error:
-            raise UsageError(f"{error}\nNothing was crawled.", print_help=False) from None
-        try:
             with exclusive_job(db_path, "scrapy nightly"):
+                prepare_database(db_path)
+                rules = self.rules_checked(db_path)
+                if rules is None:
+                    self.exitcode = 1
+                    return
                 self.exitcode = self.run_job(db_path, names, rules, opts.backfill)
         except (JobLocked, DatabaseUnusable) as error:
             print(error)
             self.exitcode = 2
 
-    def run_job(self, db_path: Path, names: list[str], rules: CampaignRules, backfill: bool) -> int:
-        """Migrate, crawl, load the staff files, re-tag, re-index; the exit status."""
+    def rules_checked(self, db_path: Path) -> CampaignRules | None:
+        """The campaign rules, or None when the file is refused: then nothing is crawled,
+        the tags of the rules in force before stay, and a `campaign rules` run row says
+        why on /status."""
         assert self.settings is not None
-        existed = db_path.exists()
-        db = open_database(db_path, create=True)
+        path = self.settings.get("CAMPAIGN_RULES")
+        started = utc_now()
+        run = SourceRun(RULES_RUN, uuid.uuid4().hex[:12], started, started, status="ok")
         try:
-            if not existed:
-                print(f"No database at {db_path}: created a new, empty timeline.")
-            if migrate(db):
-                print("Database schema brought up to date.")
-        finally:
-            db.conn.close()
+            rules = load_rules(path)
+        except RulesError as error:
+            run.status, run.errors = "failed", [{"url": str(path), "reason": str(error)}]
+            print(f"{error}\nNothing was crawled; the rules in force before still apply.")
+            rules = None
+        RunLog(db_path).started(run.as_row())
+        return rules
 
+    def run_job(self, db_path: Path, names: list[str], rules: CampaignRules, backfill: bool) -> int:
+        """Crawl, load the staff files, re-tag, re-index; the exit status."""
+        assert self.settings is not None
         runs = self.crawl(names, backfill)
         print(format_run_report(runs))
         curation = self.after_crawl(db_path, rules)
@@ -162,6 +175,20 @@ class Command(ScrapyCommand):
         for name in names:
             visit(name)
         return ordered
+
+
+def prepare_database(db_path: Path) -> None:
+    """Create the database where there is none (saying so) and bring its schema up to
+    date; anything unusable about it is a DatabaseUnusable sentence."""
+    existed = db_path.exists()
+    db = open_database(db_path, create=True)
+    try:
+        if not existed:
+            print(f"No database at {db_path}: created a new, empty timeline.")
+        if migrate(db):
+            print("Database schema brought up to date.")
+    finally:
+        db.conn.close()
 
 
 def _source_of_spider(spider_class: type) -> str:
