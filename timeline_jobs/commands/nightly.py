@@ -10,7 +10,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from pipelines.curation import CurationReport, apply_curation
+from pipelines.curation import apply_curation
 from pipelines.database import DatabaseUnusable, open_database
 from pipelines.retag import retag_all
 from pipelines.schema import migrate
@@ -99,12 +99,12 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         runs = self.crawl(names, backfill)
         print(format_run_report(runs))
-        curation = self.after_crawl(db_path, rules)
+        staff_ok = self.after_crawl(db_path, rules)
         sources = [self.source_of_spider(name) for name in names]
         print(format_outcome(runs, sources))
         all_ran = {run.source for run in runs} == set(sources) and not self.bootstrap_failed
         sources_ok = all_ran and all(run.succeeded for run in runs)
-        return 0 if sources_ok and curation.ok else 1
+        return 0 if sources_ok and staff_ok else 1
 
     def source_of_spider(self, name: str) -> str:
         assert self.crawler_process is not None
@@ -131,18 +131,21 @@ class Command(ScrapyCommand):
         recorders = [crawler.get_extension(RunRecorder) for crawler in crawlers]
         return [r.run for r in recorders if r is not None and r.run is not None]
 
-    def after_crawl(self, db_path: Path, rules: CampaignRules) -> CurationReport:
+    def after_crawl(self, db_path: Path, rules: CampaignRules) -> bool:
+        """Load the staff files, re-tag, re-index; whether staff files and re-tag went
+        through (a refused file or re-tag needs a person, so the run says so)."""
         db = open_database(db_path)
         try:
             assert self.settings is not None
             curation = apply_curation(db, rules, self.settings.get("CURATION_DIR"))
             print(curation)
-            print(retag_all(db, rules, only_if_rules_changed=True))
+            retag = retag_all(db, rules, only_if_rules_changed=True)
+            print(retag)
             db.table("items").optimize()
             print("Search index optimised.")
         finally:
             db.conn.close()
-        return curation
+        return curation.ok and not retag.refused
 
     def spiders_for(self, wanted: list[str]) -> list[str]:
         """Spider names for `--source` values, which may name a spider or a source."""
