@@ -16,6 +16,8 @@ from typing import Any
 from datasette.database import Database
 from datasette.utils.asgi import NotFound
 
+from pipelines.describing import who, why
+from pipelines.search_syntax import MATCH_NOTHING, read_query
 from timeline_site.formatting import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
@@ -24,10 +26,7 @@ from timeline_site.formatting import (
     display_date,
     display_moment,
     safe_url,
-    who,
-    why,
 )
-from timeline_site.search_syntax import MATCH_NOTHING, read_query
 from timeline_spiders.sources import versioned_kinds
 
 #: The name the site gives the database in every URL (`/timeline/...`), whatever the

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from datasette.utils.asgi import Request, Response
 
-from timeline_site.formatting import why
+from pipelines.describing import why
 from timeline_site.queries import DATABASE, campaign_or_404, events_by_id
 
 if TYPE_CHECKING:

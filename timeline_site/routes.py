@@ -26,6 +26,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from jinja2 import Environment
 
+from pipelines.search_syntax import MATCH_NOTHING, read_query
 from timeline_site.calendar import campaign_calendar
 from timeline_site.campaign_pages import campaign_page, embed_page
 from timeline_site.exports import csv_export
@@ -35,7 +36,6 @@ from timeline_site.front_page import front_page
 from timeline_site.instrument_pages import instrument_page, instrument_redirect
 from timeline_site.review_page import review_page
 from timeline_site.search import search_feed, search_page
-from timeline_site.search_syntax import MATCH_NOTHING, read_query
 from timeline_site.status_page import status_page
 
 SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
@@ -90,7 +90,8 @@ def prepare_jinja2_environment(env: Environment) -> None:
 
 def fts_expression(text: str | None) -> str:
     """SQL function `timeline_fts(q)`: a reader's search as an FTS5 query that cannot be a
-    syntax error (see search_syntax.py); one that matches nothing when there are no words."""
+    syntax error (see pipelines/search_syntax.py); one that matches nothing when there are
+    no words."""
     return read_query(text or "").fts or MATCH_NOTHING
 
 

@@ -1,6 +1,6 @@
 """Search everything (`/search`), and follow a search as a feed (`/search.atom`).
 
-The page reads any input (see search_syntax.py), so quotes, brackets, a lone `-` or
+The page reads any input (see pipelines/search_syntax.py), so quotes, brackets, a lone `-` or
 nothing at all are never an error. Filters narrow by campaign, kind, source and dates;
 results are newest first, a page at a time, with a count. The work one request can cause
 is bounded: the query is cut at `MAX_QUERY_CHARS`, counting stops at `COUNT_LIMIT`, and
@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from datasette.utils.asgi import Request, Response
 
 from pipelines.dates import UnreadableDate, normalise_date
+from pipelines.search_syntax import Query, read_query
 from timeline_site.addresses import public_url
 from timeline_site.feeds import FEED_SIZE, atom_response, authority, feed_document
 from timeline_site.formatting import KIND_LABELS, SOURCE_LABELS
@@ -28,7 +29,6 @@ from timeline_site.queries import (
     add_snippets,
     events_by_id,
 )
-from timeline_site.search_syntax import Query, read_query
 from timeline_site.suggestions import did_you_mean
 from timeline_spiders.sources import versioned_kinds
 

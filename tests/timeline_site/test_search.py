@@ -5,11 +5,11 @@ import re
 
 import pytest
 
+from pipelines.search_syntax import read_query
 from tests.support.site import CENSUS, get
 from timeline_site import search
 from timeline_site.config import build_datasette
 from timeline_site.queries import DATABASE
-from timeline_site.search_syntax import read_query
 
 
 def titles(page: str) -> list[str]:
