@@ -3,6 +3,7 @@ its feeds and the alerts the job sends."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -79,3 +80,9 @@ def why(tag: dict[str, Any]) -> str:
     if tag.get("status") == "suggested":
         sentence += f" (suggested by the words alone, score {float(tag.get('score') or 0):.2f})"
     return sentence + "."
+
+
+def event_anchor(event_id: str) -> str:
+    """The HTML id of an event on a campaign page (event ids hold ':' and '/'), so an
+    alert can link to it."""
+    return "e-" + hashlib.sha1(event_id.encode()).hexdigest()[:12]

@@ -155,6 +155,27 @@ TABLES: dict[str, dict] = {
         "pk": "key",
         "indexes": [],
     },
+    # Alerts: when each destination began following each subject (a campaign or a saved
+    # search), so it hears of what is found from then on, not the whole history.
+    "alert_subscriptions": {
+        "columns": {"destination": str, "subject": str, "since": str},
+        "pk": ("destination", "subject"),
+        "indexes": [],
+    },
+    # Each event an alert told a destination about: `sending` while the message is on its
+    # way, `sent` once the destination accepted it. Never sent twice.
+    "alert_deliveries": {
+        "columns": {
+            "destination": str,
+            "subject": str,
+            "event_id": str,
+            "status": str,
+            "job_id": str,
+            "at": str,
+        },
+        "pk": ("destination", "subject", "event_id"),
+        "indexes": [["status"]],
+    },
     "runs": {
         "columns": {
             "id": int,

@@ -16,7 +16,7 @@ from typing import Any
 from datasette.database import Database
 from datasette.utils.asgi import NotFound
 
-from pipelines.describing import who, why
+from pipelines.describing import event_anchor, who, why
 from pipelines.search_syntax import MATCH_NOTHING, read_query
 from timeline_site.formatting import (
     HIGHLIGHT_END,
@@ -205,6 +205,7 @@ def event_for_page(row: Any) -> dict[str, Any]:
     event["safe_url"] = safe_url(event["url"])
     event["display_date"] = display_date(event["date"])
     event["first_seen_words"] = display_moment(event.get("first_seen"))
+    event["anchor"] = event_anchor(event["event_id"])
     return event
 
 

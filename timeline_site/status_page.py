@@ -15,18 +15,31 @@ if TYPE_CHECKING:
 
 #: The failures listed per source: the rest are counted, and all are in the runs table.
 ERRORS_SHOWN = 20
-#: A run of the job that failed before any source ran (a rules file refused, say).
-JOB_LABELS = {"campaign rules": "The campaign rules file"}
+#: Rows of the job's own steps, with what their outcome means: (label, ok, failed).
+JOB_STEPS = {
+    "campaign rules": (
+        "The campaign rules file",
+        "Read without a problem",
+        "Refused: nothing was crawled, and the rules in force before still apply",
+    ),
+    "alerts": (
+        "Alerts to the campaigns",
+        "Sent, or nothing new to send",
+        "Some could not be sent: they will be sent on the next run",
+    ),
+}
 
 
 def source_status(run: dict[str, Any]) -> dict[str, Any]:
     """One source's latest run, in words."""
     errors = json.loads(run["errors"] or "[]")
-    label = SOURCE_LABELS.get(run["source"]) or JOB_LABELS.get(run["source"], run["source"])
+    step = JOB_STEPS.get(run["source"])
+    label = SOURCE_LABELS.get(run["source"]) or (step[0] if step else run["source"])
     return {
         **run,
         "label": label,
-        "is_job": run["source"] in JOB_LABELS,
+        "is_job": step is not None,
+        "outcome": (step[1] if run["status"] == "ok" else step[2]) if step else "",
         "errors": errors[:ERRORS_SHOWN],
         "errors_not_shown": max(0, len(errors) - ERRORS_SHOWN),
         "finished_words": display_moment(run["finished_at"]) if run["finished_at"] else "",

@@ -131,3 +131,20 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 # Default "": our spiders are async-ready and want the asyncio reactor for middleware waits.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# --- Alerts after each run (timeline_jobs/alerts/) ---------------------------------------
+
+#: Who hears about new events: campaigns and saved searches, e-mail addresses and the
+#: names of webhook variables. A missing file sends nothing.
+ALERTS_FILE = os.environ.get("ALERTS_FILE", "data/alerts.yml")
+#: Where e-mail goes: smtp://[user[:password]@]host[:port], smtps:// (TLS from the start)
+#: or smtp+starttls://, with ?from=address. Empty: the run report says what would be sent.
+SMTP_URL = os.environ.get("SMTP_URL", "")
+#: Who to ask to be taken off the list (the List-Unsubscribe header); default: the sender.
+ALERTS_CONTACT = os.environ.get("ALERTS_CONTACT", "")
+#: The site's public address, for links to items in alerts (as the web process's own).
+TIMELINE_PUBLIC_URL = os.environ.get("TIMELINE_PUBLIC_URL", "http://127.0.0.1:8001")
+#: A webhook gets this many seconds per attempt, and this many attempts, so a destination
+#: that is down costs the run at most about half a minute and never fails it.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_ATTEMPTS = int(os.environ.get("WEBHOOK_ATTEMPTS", "3"))

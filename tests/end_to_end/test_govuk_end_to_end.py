@@ -75,7 +75,7 @@ def versions(db: Path, path: str) -> int:
 
 
 def last_run(db: Path) -> dict:
-    return query_json(db, "/timeline/runs.json?_shape=array&_sort_desc=id&_size=1")[0]
+    return query_json(db, "/timeline/runs.json?_shape=array&_sort_desc=id&_size=1&source=govuk")[0]
 
 
 def first_crawl(server: FixtureServer, db: Path) -> Path:

@@ -17,6 +17,7 @@ from pipelines.schema import migrate
 from pipelines.storage import utc_now
 from pipelines.storage.runs import RunLog
 from pipelines.tagging import CampaignRules, RulesError, load_rules
+from timeline_jobs.alerts import AlertSettings, send_alerts
 from timeline_jobs.lock import JobLocked, exclusive_job
 from timeline_jobs.report import format_outcome, format_run_report
 from timeline_jobs.run_recorder import RunRecorder, SourceRun
@@ -95,11 +96,14 @@ class Command(ScrapyCommand):
         return rules
 
     def run_job(self, db_path: Path, names: list[str], rules: CampaignRules, backfill: bool) -> int:
-        """Crawl, load the staff files, re-tag, re-index; the exit status."""
+        """Crawl, load the staff files, re-tag, re-index, send alerts; the exit status.
+        A destination that does not take its alert is reported, and never fails the run."""
         assert self.settings is not None
+        started_at = utc_now()
         runs = self.crawl(names, backfill)
         print(format_run_report(runs))
         staff_ok = self.after_crawl(db_path, rules)
+        self.alert(db_path, rules, started_at)
         sources = [self.source_of_spider(name) for name in names]
         print(format_outcome(runs, sources))
         all_ran = {run.source for run in runs} == set(sources) and not self.bootstrap_failed
@@ -146,6 +150,20 @@ class Command(ScrapyCommand):
         finally:
             db.conn.close()
         return curation.ok and not retag.refused
+
+    def alert(self, db_path: Path, rules: CampaignRules, started_at: str) -> None:
+        """Tell the campaigns what this run found; the outcome is a run row of its own."""
+        assert self.settings is not None
+        job_id = self.settings.get("TIMELINE_JOB_ID")
+        db = open_database(db_path)
+        try:
+            report = send_alerts(
+                db, rules, AlertSettings.from_settings(self.settings), job_id, started_at
+            )
+        finally:
+            db.conn.close()
+        print(report)
+        RunLog(db_path).started(report.as_run(job_id, started_at, utc_now()).as_row())
 
     def spiders_for(self, wanted: list[str]) -> list[str]:
         """Spider names for `--source` values, which may name a spider or a source."""
