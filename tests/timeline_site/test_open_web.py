@@ -107,3 +107,10 @@ def test_streaming_and_whole_file_downloads_are_off(site_db):
     assert streamed.status_code == 200
     assert len(streamed.text.strip().splitlines()) <= 201  # one page at most
     assert get(site_db, "/timeline.db").status_code in (403, 404)
+
+
+@pytest.mark.parametrize("table", ["alert_deliveries", "alert_subscriptions"])
+def test_who_gets_alerts_is_never_published(site_db, table):
+    assert get(site_db, f"/timeline/{table}.json").status_code == 403
+    assert get(site_db, f"/timeline/{table}.csv").status_code == 403
+    assert table not in get(site_db, "/timeline").text
