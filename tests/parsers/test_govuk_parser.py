@@ -12,6 +12,7 @@ from timeline_spiders.parsers import MalformedResponse
 from timeline_spiders.parsers.govuk import (
     Redirect,
     SearchPage,
+    attachment_key,
     content_fingerprint,
     gone_alternative,
     parse_content_item,
@@ -458,3 +459,12 @@ def test_a_withdrawal_explanation_keeps_where_its_links_point():
     assert withdrawn.summary == (
         "Read the census guidance (https://www.gov.uk/government/collections/school-census)."
     )
+
+
+def test_an_upload_is_one_file_whichever_host_links_it():
+    keys = {
+        attachment_key(f"{host}{UPLOAD}")
+        for host in ("https://www.gov.uk", "https://assets.publishing.service.gov.uk")
+    }
+    assert keys == {UPLOAD}
+    assert attachment_key("https://example.org/x.pdf") == "https://example.org/x.pdf"
