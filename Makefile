@@ -43,8 +43,10 @@ SPLIT ?= all
 evaluate-tags: setup
 	$(BIN)/scrapy evaluate_tags --split $(SPLIT)
 
-## test: lint, format check and the whole test suite, offline
+## test: lint, format check and the whole test suite, offline (installs Debian's Chromium
+## for the browser tests when it can, or says what to install)
 test: setup
+	bin/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
