@@ -276,3 +276,16 @@ def test_a_motion_without_its_essentials_is_malformed(changes):
 
 
 # --- every field of every fixture, with a value of the wrong type ---------------------
+
+
+def test_the_event_names_the_motion_or_for_a_prayer_the_instrument():
+    motion = parse_motion(load(NATIONALITY))
+    prayer = parse_motion(load("motion-50201-prayer-pupil-information.json"))
+
+    assert motion.events[0].title == (
+        "Early day motion tabled: School census and pupil nationality data"
+    )
+    assert prayer.events[0].title == (
+        "Early day motion tabled: prayer against The Education (Pupil Information) (England) "
+        "(Miscellaneous Amendments) Regulations 2016 (S.I. 2016/808)"
+    )

@@ -212,7 +212,7 @@ def parse_motion(body: bytes) -> Document:
             Event(
                 kind="edm_tabled",
                 date=motion.tabled,
-                title=f"Early day motion tabled: {motion.title}",
+                title=_event_title(motion),
                 summary=tally,
             )
         ],
@@ -249,6 +249,15 @@ def _read_motion(body: bytes) -> _Motion:
         prayer=_prayer(motion),
         status=_status(motion),
     )
+
+
+def _event_title(motion: _Motion) -> str:
+    """ "Early day motion tabled: School census and pupil nationality data". A prayer is
+    titled by its subject alone ("Education"), so its title names the instrument."""
+    prayer = motion.prayer
+    if prayer and prayer["title"]:
+        return f"Early day motion tabled: prayer against {prayer['citation']}"
+    return f"Early day motion tabled: {motion.title}"
 
 
 def _tally(motion: _Motion) -> str:
