@@ -90,9 +90,11 @@ def crawl_instruments(db: Path) -> CrawlResult:
         server.stop()
 
 
-def serve_everything(server: FixtureServer) -> FixtureServer:
+def serve_everything(server: FixtureServer, first_day: str = "2010-01-01") -> FixtureServer:
     """Every source on one server: legislation.gov.uk, the SI tracker, Hansard, written
-    questions and statements, GOV.UK, bills, committees, early day motions, petitions."""
+    questions and statements, GOV.UK, bills, committees, early day motions, petitions.
+    `first_day` is the first run's BACKFILL_FROM (Hansard and questions are served for
+    2016 whichever it is)."""
     # Imported here because those modules import this one.
     from tests.end_to_end.parliament_business import serve_parliament_business
     from tests.end_to_end.test_govuk_end_to_end import serve_govuk
@@ -105,7 +107,7 @@ def serve_everything(server: FixtureServer) -> FixtureServer:
     serve_si_tracker(serve_legislation(server))
     serve_nothing_else(serve_questions(serve_hansard(server)))
     serve_govuk(server)
-    return serve_parliament_business(server)
+    return serve_parliament_business(server, first_day)
 
 
 def crawl_everything(server: FixtureServer, db: Path, **settings: str) -> CrawlResult:

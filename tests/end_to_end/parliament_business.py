@@ -17,7 +17,7 @@ from tests.support.fixture_server import FIXTURES, FixtureServer
 PHRASE = "pupil nationality"
 #: The phrase the Bills API fixtures answer (the bills of the student-data campaign).
 BILLS_PHRASE = "information about applications to higher education"
-#: Where the first run's date-bounded lists start (BACKFILL_FROM).
+#: Where the first run's date-bounded lists start (BACKFILL_FROM's default).
 FIRST_DAY = "2010-01-01"
 
 HERB = 1773
@@ -67,19 +67,19 @@ def serve_bills(server: FixtureServer) -> FixtureServer:
     return server
 
 
-def serve_committees(server: FixtureServer) -> FixtureServer:
+def serve_committees(server: FixtureServer, first_day: str = FIRST_DAY) -> FixtureServer:
     """Committees API: the phrase finds four publications of two inquiries; the SLSC's
     publications naming SI 2016/808 come in two pages (its report, a near miss, a letter);
     the Education Committee's inquiry has three pieces of written evidence; a search for
     the Higher Education and Research Bill finds the JCHR's report on it."""
     publications, evidence = "/api/Publications", "/api/WrittenEvidence"
-    first = {"StartDate": FIRST_DAY, "Skip": "0"}
+    first = {"StartDate": first_day, "Skip": "0"}
     server.add_matching(
         publications,
         {**first, "SearchTerm": PHRASE},
         "committees/publications-pupil-nationality.json",
     )
-    slsc = {"CommitteeId": SLSC, "SearchTerm": PUPIL_INFORMATION_2016, "StartDate": FIRST_DAY}
+    slsc = {"CommitteeId": SLSC, "SearchTerm": PUPIL_INFORMATION_2016, "StartDate": first_day}
     server.add_matching(
         publications, {**slsc, "Skip": "0"}, "committees/publications-slsc-page-1.json"
     )
@@ -101,16 +101,16 @@ def serve_committees(server: FixtureServer) -> FixtureServer:
     return server
 
 
-def serve_motions(server: FixtureServer) -> FixtureServer:
+def serve_motions(server: FixtureServer, first_day: str = FIRST_DAY) -> FixtureServer:
     """Early day motions: three motions whose titles have the phrase (two pages), two
     prayers (one against SI 2016/808), each motion's detail, and the stored motions by id
     with the signatures they had."""
     lists = "/EarlyDayMotions/list"
-    phrase = {"parameters.searchTerm": PHRASE, "parameters.tabledStartDate": FIRST_DAY}
+    phrase = {"parameters.searchTerm": PHRASE, "parameters.tabledStartDate": first_day}
     page = "motions/list-census-page-{}.json"
     server.add_matching(lists, {**phrase, "parameters.skip": "0"}, page.format(1))
     server.add_matching(lists, {**phrase, "parameters.skip": "2"}, page.format(2))
-    prayers = {"parameters.isPrayer": "true", "parameters.tabledStartDate": FIRST_DAY}
+    prayers = {"parameters.isPrayer": "true", "parameters.tabledStartDate": first_day}
     server.add_matching(lists, prayers, "motions/list-prayers.json")
     # The query's last edmIds value: the ids are asked for in order.
     server.add_matching(lists, {"parameters.edmIds": "57702"}, "motions/list-by-id.json")
@@ -135,6 +135,8 @@ def serve_petitions(server: FixtureServer) -> FixtureServer:
     return server
 
 
-def serve_parliament_business(server: FixtureServer) -> FixtureServer:
-    """The four sources of issue 18 on one server."""
-    return serve_petitions(serve_motions(serve_committees(serve_bills(server))))
+def serve_parliament_business(server: FixtureServer, first_day: str = FIRST_DAY) -> FixtureServer:
+    """The four sources of issue 18 on one server; `first_day` is the first run's
+    BACKFILL_FROM."""
+    serve_committees(serve_bills(server), first_day)
+    return serve_petitions(serve_motions(server, first_day))
