@@ -1,10 +1,11 @@
 """The life of one statutory instrument on one page (`/si/<type>/<year>/<number>`).
 
 Each thing is said once: the instrument's summary and note at the top, its own dates as
-facts, its stages in Parliament, what it amends (from legislation.gov.uk's records or,
-failing those, from its own citations, saying so), and everything else that cites it, a
-page at a time. When Parliament's SI tracker has no stages for it, the page says why:
-not covered, not found, or the tracker's last run failed.
+facts, its stages in Parliament, the committees' reports and letters on it, what it
+amends (from legislation.gov.uk's records or, failing those, from its own citations,
+saying so), and everything else that cites it, a page at a time. When Parliament's SI
+tracker has no stages for it, the page says why: not covered, not found, or the
+tracker's last run failed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from timeline_site.queries import (
     DATABASE,
     amendments,
     cited_by_instrument,
+    committee_events_citing,
     instrument_events,
     last_run,
     stored_item,
@@ -30,8 +32,11 @@ from timeline_site.queries import (
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
-#: Events that show a stage of an instrument in Parliament when found by citation alone.
-PARLIAMENT_KINDS = ("debate", "written_question", "written_statement")
+#: Events that show a stage of an instrument in Parliament when found by citation alone
+#: (an early day motion citing it is a prayer against it).
+PARLIAMENT_KINDS = ("debate", "written_question", "written_statement", "edm_tabled")
+#: The committees' publications are listed in a section of their own.
+COMMITTEES = "committees"
 #: Parliament's SI tracker starts with instruments laid in June 2017.
 TRACKER_FIRST_DAY = "2017-06-01"
 CITING_PAGE = 50
@@ -49,14 +54,18 @@ async def instrument_page(datasette: Datasette, request: Request) -> Response:
     before = before if ISO_DAY.match(before) else ""
     instrument = await stored_item(db, f"legislation:{legislation_id}")
     own = await instrument_events(db, legislation_id)
-    citing = await cited_by_instrument(db, legislation_id, before, CITING_PAGE + 1)
+    citing = await cited_by_instrument(
+        db, legislation_id, before, CITING_PAGE + 1, except_source=COMMITTEES
+    )
+    committees = await committee_events_citing(db, legislation_id)
     amends = await amendments(db, "affecting_id", "affected_id", legislation_id)
     amended_by = await amendments(db, "affected_id", "affecting_id", legislation_id)
-    if instrument is None and not own and not citing and not amends and not amended_by:
+    if not (instrument or own or citing or committees or amends or amended_by):
         raise NotFound(f"Nothing on the timeline is about {legislation_id}.")
     context = {
         **instrument_facts(legislation_id, instrument, own),
         **await parliament(db, legislation_id, own, citing),
+        "committees": committees,
         "amends": amends or await amends_by_citation(db, instrument),
         "amends_from_citations": not amends,
         "amended_by": amended_by,
@@ -122,8 +131,8 @@ async def tracker_note(db: Database, legislation_id: str, own: list[dict[str, An
     if laid_on(legislation_id, own) < TRACKER_FIRST_DAY:
         return (
             "Parliament's statutory instruments tracker covers instruments laid since June "
-            "2017, so its stages below are known only from the debates and written "
-            "questions that cite it; committee reports and motions may be missing."
+            "2017, so its stages below are known only from the debates, written "
+            "questions and early day motions that cite it."
         )
     run = await last_run(db, "si_tracker")
     if run is None:

@@ -9,6 +9,7 @@ LIMIT. Choosing ids first keeps a page fast at a million events.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -206,7 +207,13 @@ def event_for_page(row: Any) -> dict[str, Any]:
     event["display_date"] = display_date(event["date"])
     event["first_seen_words"] = display_moment(event.get("first_seen"))
     event["anchor"] = event_anchor(event["event_id"])
+    bill = _BILL_ITEM.match(event.get("item_id") or "")
+    event["bill_path"] = f"/bill/{bill[1]}" if bill else None
     return event
+
+
+#: A bill's item or one of its amendments: their events link to the bill's page.
+_BILL_ITEM = re.compile(r"^bills:bill/(\d+)(?:/|$)")
 
 
 async def campaign_or_404(db: Database, slug: str) -> dict[str, Any]:
@@ -248,19 +255,136 @@ async def instrument_events(
 
 
 async def cited_by_instrument(
-    db: Database, legislation_id: str, before: str, limit: int
+    db: Database, legislation_id: str, before: str, limit: int, *, except_source: str = ""
 ) -> list[dict[str, Any]]:
-    """Events of everything that cites the instrument, newest first, a page at a time
-    (the most cited instruments have thousands)."""
+    """Events of everything that cites the instrument (but items of `except_source`,
+    which the page lists apart), newest first, a page at a time (the most cited
+    instruments have thousands)."""
     ids = await db.execute(
-        """select events.id from events
+        """select events.id from events join items on items.id = events.item_id
         where events.item_id in (
           select item_id from citations where legislation_id = :legislation_id)
+          and items.source != :except_source
           and events.superseded_at is null and (:before = '' or events.date < :before)
         order by events.date desc, events.id limit :limit""",
-        {"legislation_id": legislation_id, "before": before, "limit": limit},
+        {
+            "legislation_id": legislation_id,
+            "except_source": except_source,
+            "before": before,
+            "limit": limit,
+        },
     )
     return await events_by_id(db, [row[0] for row in ids.rows])
+
+
+#: Committee publications a page lists, oldest first: a handful per instrument or bill.
+COMMITTEE_EVENTS_SHOWN = 100
+
+
+async def committee_events_citing(db: Database, legislation_id: str) -> list[dict[str, Any]]:
+    """Events of the committees' reports, letters, evidence and responses that cite the
+    instrument, oldest first."""
+    ids = await db.execute(
+        """select events.id from events join items on items.id = events.item_id
+        where items.source = 'committees' and events.superseded_at is null
+          and events.item_id in (
+            select item_id from citations where legislation_id = :legislation_id)
+        order by events.date, events.id limit :limit""",
+        {"legislation_id": legislation_id, "limit": COMMITTEE_EVENTS_SHOWN},
+    )
+    return await events_by_id(db, [row[0] for row in ids.rows])
+
+
+@dataclass(frozen=True)
+class BillMentions:
+    """What makes another item about a bill: its text names the bill or its Act (`fts`, a
+    full-text query) or it cites the Act (`act_id`, a legislation id, or "")."""
+
+    bill_item_id: str
+    fts: str
+    act_id: str
+
+    def params(self) -> dict[str, str]:
+        return {
+            "bill": self.bill_item_id,
+            "own_from": f"{self.bill_item_id}/",
+            "own_to": f"{self.bill_item_id}/\uffff",
+            "q": self.fts or MATCH_NOTHING,
+            "act": self.act_id,
+        }
+
+
+#: Items about a bill other than the bill and its amendments (see `BillMentions`).
+BILL_MENTIONS_CONDITION = """
+    items.id != :bill and items.id not between :own_from and :own_to
+    and (items.rowid in (select rowid from items_fts where items_fts match :q)
+         or items.id in (select item_id from citations where legislation_id = :act))"""
+
+
+async def committee_events_on_bill(db: Database, bill: BillMentions) -> list[dict[str, Any]]:
+    """Events of the committees' publications that name the bill or cite its Act, oldest
+    first."""
+    ids = await db.execute(
+        f"""select events.id from events join items on items.id = events.item_id
+        where items.source = 'committees' and events.superseded_at is null
+          and {BILL_MENTIONS_CONDITION}
+        order by events.date, events.id limit :limit""",
+        {**bill.params(), "limit": COMMITTEE_EVENTS_SHOWN},
+    )
+    return await events_by_id(db, [row[0] for row in ids.rows])
+
+
+async def events_mentioning_bill(
+    db: Database, bill: BillMentions, before: str, limit: int
+) -> list[dict[str, Any]]:
+    """Events of everything else that names the bill or cites its Act (the committees'
+    publications aside, which the page lists apart), newest first, a page at a time."""
+    ids = await db.execute(
+        f"""select events.id from events join items on items.id = events.item_id
+        where items.source != 'committees' and events.superseded_at is null
+          and (:before = '' or events.date < :before)
+          and {BILL_MENTIONS_CONDITION}
+        order by events.date desc, events.id limit :limit""",
+        {**bill.params(), "before": before, "limit": limit},
+    )
+    return await events_by_id(db, [row[0] for row in ids.rows])
+
+
+async def bill_amendments(db: Database, bill_item_id: str) -> list[dict[str, Any]]:
+    """The bill's amendments a campaign's public page shows (stored amendments are all
+    tagged, some only below a campaign's threshold), in the order the stages sat, with
+    the campaigns they are shown on."""
+    rows = await db.execute(
+        """select items.id, items.title, items.url, items.metadata,
+          (select json_group_array(campaign) from (
+             select campaign from item_tags
+             where item_tags.item_id = items.id and shown order by campaign)) as campaigns
+        from items
+        where items.id between :own_from and :own_to and items.gone_at is null
+          and exists (select 1 from item_tags where item_tags.item_id = items.id and shown)""",
+        {"own_from": f"{bill_item_id}/amendment/", "own_to": f"{bill_item_id}/amendment/\uffff"},
+    )
+    amendments = [
+        {
+            **dict(row),
+            "metadata": json.loads(row["metadata"] or "{}"),
+            "campaigns": json.loads(row["campaigns"] or "[]"),
+            "safe_url": safe_url(row["url"]),
+        }
+        for row in rows.rows
+    ]
+    return sorted(amendments, key=_amendment_order)
+
+
+def _amendment_order(amendment: dict[str, Any]) -> tuple[str, int, str]:
+    """By the day its stage first sat (not yet sat last), then its number."""
+    metadata = amendment["metadata"]
+    number = str(metadata.get("number") or "")
+    return (
+        metadata.get("stage_date") or "9999",
+        int(number) if number.isdigit() else 1 << 30,
+        amendment["id"],
+    )
 
 
 async def tracker_item_for(db: Database, legislation_id: str) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@
 - `/embed/<slug>`: a compact version for an iframe on another site.
 - `/search`: search everything, with filters and paging; `/search.atom` follows a search.
 - `/si/<type>/<year>/<number>`: the life of one statutory instrument on one page.
+- `/bill/<id>`: the life of one bill on one page.
 - `/status`: when each source last succeeded and what failed.
 - `/review/<slug>`: the staff's queue of suggested tags not shown yet (not linked).
 - `/timeline/campaign_feed.atom`, `/timeline/new_since.atom`: Atom feeds.
@@ -27,6 +28,7 @@ from datasette.utils.asgi import Response
 from jinja2 import Environment
 
 from pipelines.search_syntax import MATCH_NOTHING, read_query
+from timeline_site.bill_pages import bill_page
 from timeline_site.calendar import campaign_calendar
 from timeline_site.campaign_pages import campaign_page, embed_page
 from timeline_site.exports import csv_export
@@ -71,6 +73,7 @@ def register_routes() -> list[tuple[str, Callable[..., Any]]]:
         (rf"^/embed/{SLUG}$", embed_page),
         (r"^/si/(?P<type>[a-z]+)/(?P<year>\d{4})/(?P<number>\d+)$", instrument_page),
         (r"^/(?i:si)/(?P<path>[A-Za-z]+/\d{4}/\d+)/?$", instrument_redirect),
+        (r"^/bill/(?P<bill_id>\d{1,9})$", bill_page),
         (r"^/status$", status_page),
         (rf"^/review/{SLUG}$", review_page),
         (r"^/timeline/campaign_feed\.atom$", campaign_feed),

@@ -20,8 +20,9 @@ import pytest
 
 from pipelines.database import open_database
 from pipelines.storage import TimelineStore
-from tests.end_to_end.conftest import crawl_instruments
+from tests.end_to_end.conftest import crawl_everything, serve_everything
 from tests.support.crawl import ROOT
+from tests.support.fixture_server import FixtureServer
 from tests.support.site import suggested_question
 from timeline_spiders.items import Document, Event, Tag
 
@@ -38,6 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: Where the crawl that builds the site's database starts: the fixtures' year.
+BACKFILL_FROM = "2016-01-01"
 HOSTILE_TITLE = (
     'School census <script>window.__xss = "script"</script>'
     "<img src=x onerror=\"window.__xss = 'img'\">"
@@ -62,9 +65,16 @@ def wait_for(url: str, timeout: float = 20) -> None:
 
 
 def build_database(path: Path) -> None:
-    """A timeline as the nightly job leaves it, plus a hostile title a source might send
-    and a tag waiting for review."""
-    result = crawl_instruments(path)
+    """A timeline as the nightly job leaves it after crawling every source (from 2016),
+    plus a hostile title a source might send and a tag waiting for review."""
+    server = serve_everything(FixtureServer().start(), first_day=BACKFILL_FROM)
+    try:
+        # The staff files in data/ too: the campaign pages show their events and notes.
+        result = crawl_everything(
+            server, path, BACKFILL_FROM=BACKFILL_FROM, CURATION_DIR=str(ROOT / "data")
+        )
+    finally:
+        server.stop()
     assert result.returncode == 0, result.stdout + result.stderr
     db = open_database(path)
     store = TimelineStore(db)

@@ -11,6 +11,7 @@ PAGES = {
     "search": "/search",
     "search results": "/search?q=regulations",
     "instrument": "/si/uksi/2016/808",
+    "bill": "/bill/1773",
     "embed": "/embed/boycott-school-census?limit=5",
     "status": "/status",
     "review": "/review/boycott-school-census",

@@ -90,6 +90,40 @@ def crawl_instruments(db: Path) -> CrawlResult:
         server.stop()
 
 
+def serve_everything(server: FixtureServer, first_day: str = "2010-01-01") -> FixtureServer:
+    """Every source on one server: legislation.gov.uk, the SI tracker, Hansard, written
+    questions and statements, GOV.UK, bills, committees, early day motions, petitions.
+    `first_day` is the first run's BACKFILL_FROM (Hansard and questions are served for
+    2016 whichever it is)."""
+    # Imported here because those modules import this one.
+    from tests.end_to_end.parliament_business import serve_parliament_business
+    from tests.end_to_end.test_govuk_end_to_end import serve_govuk
+    from tests.end_to_end.test_parliament_end_to_end import (
+        serve_hansard,
+        serve_nothing_else,
+        serve_questions,
+    )
+
+    serve_si_tracker(serve_legislation(server))
+    serve_nothing_else(serve_questions(serve_hansard(server)))
+    serve_govuk(server)
+    return serve_parliament_business(server, first_day)
+
+
+def crawl_everything(server: FixtureServer, db: Path, **settings: str) -> CrawlResult:
+    """`scrapy nightly` for every source, as the scheduler runs it. The staff files in
+    data/ name items of the real sources, so the job reads an empty folder instead."""
+    curation = db.parent / "curation"
+    curation.mkdir(exist_ok=True)
+    return run_scrapy(
+        "nightly",
+        db=db,
+        base_url=server.base_url,
+        settings={"CURATION_DIR": str(curation), **settings},
+        timeout=300,
+    )
+
+
 async def _get(db: Path, path: str):
     datasette = datasette_for(db)
     await datasette.invoke_startup()

@@ -80,7 +80,9 @@ def test_si_2016_808_shows_the_regret_debate_known_only_from_hansard(crawled):
     db, _ = crawled
     text = page_text(db, "/si/uksi/2016/808")
     assert "covers instruments laid since June 2017" in text
-    assert "known only from the debates and written questions that cite it" in text
+    assert (
+        "known only from the debates, written questions and early day motions that cite it" in text
+    )
     parliament = text.split("In Parliament", 1)[1].split("What it amends", 1)[0]
     assert "31 October 2016" in parliament
     assert (

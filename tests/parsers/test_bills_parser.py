@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from pipelines.citations import cited_by
 from timeline_spiders.items import Document, Event
 from timeline_spiders.parsers import MalformedResponse
 from timeline_spiders.parsers.bills import (
@@ -33,6 +34,7 @@ from timeline_spiders.parsers.bills import (
     parse_amendment_detail,
     parse_amendments,
     parse_bill,
+    parse_bill_document,
     parse_bill_list,
     parse_bill_stages,
     parse_publications,
@@ -196,6 +198,13 @@ def test_the_act_a_bill_became_comes_from_its_act_of_parliament_publication():
     assert doc.metadata["act_id"] == "ukpga/2017/29"
 
 
+def test_a_bill_that_became_an_act_names_the_act_on_legislation_gov_uk_so_it_cites_it():
+    doc = parse_bill(load("bill-1773.json"), load("bill-1773-publications.json"))
+    assert doc.body.endswith("Act of Parliament: https://www.legislation.gov.uk/ukpga/2017/29")
+    assert cited_by(doc.id, doc.body) == {"ukpga/2017/29": "legislation.gov.uk/ukpga/2017/29"}
+    assert "legislation.gov.uk" not in parse_bill(load("bill-1786.json")).body
+
+
 def test_an_old_act_linked_on_opsi_gov_uk_is_read_from_its_file_name():
     data = fixture_json("bill-1773-publications.json")
     data["publications"][0]["links"][0]["url"] = (
@@ -260,6 +269,15 @@ def test_six_days_of_lords_committee_are_six_events_with_their_own_keys():
     assert committee[0].key == "8709-7810"
 
 
+def test_given_the_bill_stage_titles_name_it_to_read_alone_on_a_timeline():
+    events = parse_bill_stages(load("bill-1773-stages.json"), HERB, HERB_TITLE)
+    assert (
+        events[1].title
+        == "Higher Education and Research Bill \u2014 2nd reading (House of Commons)"
+    )
+    assert events[-1].title == "Higher Education and Research Bill \u2014 Royal Assent"
+
+
 def test_royal_assent_is_a_stage_in_neither_house():
     events = parse_bill_stages(load("bill-1773-stages.json"), HERB)
     assert (events[-1].title, events[-1].date) == ("Royal Assent", "2017-04-27")
@@ -318,6 +336,37 @@ def test_every_publication_is_an_event_dated_and_keyed_by_the_api():
     assert notes.url == (
         "https://publications.parliament.uk/pa/bills/cbill/2016-2017/0004/17004en.pdf"
     )
+
+
+def test_given_the_bill_publication_titles_name_it():
+    events = parse_publications(load("bill-1773-publications.json"), HERB, HERB_TITLE)
+    assert events[5].title == (
+        "Higher Education and Research Bill \u2014 "
+        "Explanatory Notes: Explanatory Notes to Bill 4 2016-17"
+    )
+
+
+def test_the_bill_document_has_its_stages_and_publications_and_lists_every_stage():
+    stages = parse_stage_page(load("bill-1773-stages.json"), HERB).stages
+    doc = parse_bill_document(
+        load("bill-1773.json"), load("bill-1773-publications.json"), stages, keep_if="tagged"
+    )
+    kinds = [e.kind for e in doc.events]
+    assert (kinds.count("bill_stage"), kinds.count("bill_publication")) == (23, 7)
+    assert doc.keep_if == "tagged"
+    assert doc.metadata["act_id"] == "ukpga/2017/29"
+    listed = doc.metadata["stages"]
+    assert len(listed) == len(stages) == 14
+    assert listed[0] == {
+        "bill_stage_id": 8701,
+        "stage_id": 6,
+        "description": "1st reading",
+        "house": "House of Commons",
+        "dates": ["2016-05-19"],
+        "url": "https://bills.parliament.uk/bills/1773/stages/8701",
+    }
+    assert [s["dates"] for s in listed if s["description"] == "Programme motion"] == [[]]
+    assert listed[-1]["house"] == "" and listed[-1]["description"] == "Royal Assent"
 
 
 def test_the_publications_that_matter_are_all_there():

@@ -110,6 +110,16 @@ def test_slsc_report_is_a_committee_report_dated_when_published():
     assert doc.events[0].title == "Report by the Secondary Legislation Scrutiny Committee"
 
 
+def test_event_titles_say_how_a_letter_or_a_response_stands_to_the_committee():
+    letter = parse_publications_page(load("publications-slsc-page-2.json")).documents[0]
+    response = parse_publication(load("publication-7455.json"))
+
+    assert (
+        letter.events[0].title == "Correspondence with the Secondary Legislation Scrutiny Committee"
+    )
+    assert response.events[0].title == "Government Response to the Education Committee"
+
+
 def test_report_text_names_the_instrument_so_the_citation_pipeline_can_find_it():
     doc = slsc_808()
 

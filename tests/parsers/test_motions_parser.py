@@ -50,6 +50,17 @@ def test_list_path_searches_titles_from_a_date_with_the_parameters_prefix():
     )
 
 
+def test_list_path_asks_for_prayers_or_for_listed_motions():
+    assert motions_list_path(is_prayer=True, tabled_start_date="2016-01-01") == (
+        "/EarlyDayMotions/list?parameters.isPrayer=true&parameters.tabledStartDate=2016-01-01"
+        "&parameters.skip=0&parameters.take=100"
+    )
+    assert motions_list_path(edm_ids=[50123, 51077]) == (
+        "/EarlyDayMotions/list?parameters.edmIds=50123&parameters.edmIds=51077"
+        "&parameters.skip=0&parameters.take=100"
+    )
+
+
 def test_list_path_refuses_a_page_larger_than_the_api_allows():
     with pytest.raises(ValueError, match="100"):
         motions_list_path("census", take=101)
@@ -81,6 +92,17 @@ def test_list_entries_carry_title_date_and_signature_count_to_decide_what_to_ref
         9,
         "Published",
     )
+
+
+def test_a_listed_prayer_names_the_instrument_it_prays_against():
+    page = parse_motion_list(load("list-prayers.json"))
+
+    assert [(m.id, m.instrument) for m in page.motions] == [
+        (50244, "uksi/2016/1155"),
+        (50201, "uksi/2016/808"),
+    ]
+    census = parse_motion_list(load("list-census-page-1.json")).motions
+    assert [m.instrument for m in census] == ["", ""]
 
 
 def test_second_list_page_completes_the_total_and_ends_paging():
@@ -115,8 +137,8 @@ def test_list_entries_lack_sponsor_names_and_amendments_so_the_detail_is_fetched
 def test_motion_is_keyed_by_its_id_and_links_to_the_public_page():
     doc = parse_motion(load(NATIONALITY))
 
-    assert doc.id == "edm:50123"
-    assert doc.source == "edm"
+    assert doc.id == "motions:edm/50123"
+    assert doc.source == "motions"
     assert doc.doc_type == "early_day_motion"
     assert doc.title == "School census and pupil nationality data"
     assert doc.url == "https://edm.parliament.uk/early-day-motion/50123"
@@ -169,7 +191,7 @@ def test_a_new_signature_changes_the_content_but_not_the_event_id():
     assert after.metadata["signature_count"] == 10
     assert asdict(after) != asdict(before)  # storage hashes this content: a new version
     assert "Rhiannon Lake" in after.body
-    assert event_ids(after) == event_ids(before) == ["edm:50123:edm_tabled"]
+    assert event_ids(after) == event_ids(before) == ["motions:edm/50123:edm_tabled"]
 
 
 def test_without_a_sponsor_list_the_count_comes_from_sponsors_count():
@@ -254,3 +276,16 @@ def test_a_motion_without_its_essentials_is_malformed(changes):
 
 
 # --- every field of every fixture, with a value of the wrong type ---------------------
+
+
+def test_the_event_names_the_motion_or_for_a_prayer_the_instrument():
+    motion = parse_motion(load(NATIONALITY))
+    prayer = parse_motion(load("motion-50201-prayer-pupil-information.json"))
+
+    assert motion.events[0].title == (
+        "Early day motion tabled: School census and pupil nationality data"
+    )
+    assert prayer.events[0].title == (
+        "Early day motion tabled: prayer against The Education (Pupil Information) (England) "
+        "(Miscellaneous Amendments) Regulations 2016 (S.I. 2016/808)"
+    )

@@ -52,6 +52,24 @@ def test_search_path_asks_for_petitions_in_every_state():
     )
 
 
+def test_search_path_asks_for_the_largest_page_when_told_and_no_larger():
+    assert petitions_search_path("pupil data", count=50) == (
+        "/petitions.json?q=pupil+data&state=all&count=50"
+    )
+    with pytest.raises(ValueError, match="50"):
+        petitions_search_path("pupil data", count=51)
+
+
+def test_every_event_title_names_the_petition_so_it_reads_alone_on_a_timeline():
+    doc = parse_petition(load(DEBATED))
+    action = doc.title
+    assert [e.title for e in doc.events] == [
+        f"Petition opened: {action}",
+        f"Government responded to the petition: {action}",
+        f"Petition debated in Parliament: {action}",
+    ]
+
+
 def test_archived_search_names_the_earlier_parliament_when_given():
     assert petitions_search_path("nationality", archived=True, parliament=3) == (
         "/archived/petitions.json?q=nationality&state=all&parliament=3"
@@ -219,7 +237,10 @@ def test_a_debate_not_yet_held_is_an_upcoming_debate_with_its_own_key():
     doc = listed("list-pupil-data-page-2.json")["petitions:703300"]
 
     assert events(doc)[-1] == ("petition_debated", "2026-12-07", "scheduled")
-    assert doc.events[-1].title == "Debate scheduled"
+    assert doc.events[-1].title == (
+        "Debate scheduled on the petition: "
+        "Require parents' consent before pupil data is shared with researchers"
+    )
 
 
 def test_once_the_debate_is_held_it_replaces_the_scheduled_one():

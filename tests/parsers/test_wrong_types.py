@@ -6,6 +6,7 @@ list read as a string."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,14 @@ def _bill_stage() -> bills.BillStage:
     return next(s for s in bills.parse_stage_page(body, 1773).stages if s.bill_stage_id == 8709)
 
 
+def _parse_stages(body: bytes, bill_id: int) -> object:
+    return bills.parse_stage_page(body, bill_id)
+
+
+def _parse_publications(body: bytes, bill_id: int) -> object:
+    return bills.parse_publications(body, bill_id)
+
+
 Parser = Callable[[bytes], object]
 #: Each JSON fixture's parser, by folder and file name prefix (the first prefix that fits).
 PARSERS: dict[str, list[tuple[str, Parser]]] = {
@@ -49,8 +58,15 @@ PARSERS: dict[str, list[tuple[str, Parser]]] = {
     "govuk": [("search", govuk.parse_search_page), ("", govuk.parse_content_response)],
     "bills": [
         ("bills-search", bills.parse_bill_list),
-        ("bill-1773-stages", lambda body: bills.parse_stage_page(body, 1773)),
-        ("bill-1773-publications", lambda body: bills.parse_publications(body, 1773)),
+        *(
+            (f"bill-{bill_id}-stages", partial(_parse_stages, bill_id=bill_id))
+            for bill_id in (1773, 1916, 1779, 1786)
+        ),
+        *(
+            (f"bill-{bill_id}-publications", partial(_parse_publications, bill_id=bill_id))
+            for bill_id in (1773, 1916, 1779, 1786)
+        ),
+        ("amendments-none", lambda b: bills.parse_amendments(b, 1773, _bill_stage())),
         (
             "bill-1773-stage-8709-amendments",
             lambda b: bills.parse_amendments(b, 1773, _bill_stage()),

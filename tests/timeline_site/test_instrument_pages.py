@@ -1,6 +1,18 @@
 """An instrument's page (`/si/<type>/<year>/<number>`) says each thing once, and truly."""
 
-from tests.support.site import INSTRUMENT_ID, INSTRUMENT_SUMMARY, get
+from pathlib import Path
+
+import pytest
+
+from pipelines.citations import CitationPipeline
+from pipelines.storage import TimelineStore
+from tests.support.database import new_database
+from tests.support.site import INSTRUMENT_ID, INSTRUMENT_SUMMARY, get, regret_debate
+from timeline_spiders.items import Document
+from timeline_spiders.parsers.committees import parse_publications_page
+from timeline_spiders.parsers.motions import parse_motion
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def instrument_page(site_db) -> str:
@@ -46,3 +58,66 @@ def test_si_paths_are_case_insensitive(site_db):
 def test_si_citations_in_any_text_link_to_their_page(site_db):
     page = get(site_db, "/campaign/boycott-school-census").text
     assert 'on <a href="/si/uksi/2016/808">SI 2016/808</a>: nationality' in page
+
+
+# --- Committee reports on an instrument, older than the SI tracker (issue 18) ----------
+
+
+def slsc_publications() -> list[Document]:
+    committees = FIXTURES / "committees"
+    return [
+        *parse_publications_page(
+            (committees / "publications-slsc-page-1.json").read_bytes()
+        ).documents,
+        *parse_publications_page(
+            (committees / "publications-slsc-page-2.json").read_bytes()
+        ).documents,
+    ]
+
+
+def prayer() -> Document:
+    body = (FIXTURES / "motions/motion-50201-prayer-pupil-information.json").read_bytes()
+    return parse_motion(body)
+
+
+@pytest.fixture(scope="module")
+def committee_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("committees") / "timeline.db"
+    db = new_database(path)
+    store, cite = TimelineStore(db), CitationPipeline()
+    store.save(regret_debate())
+    for document in [*slsc_publications(), prayer()]:
+        store.save(cite.process_item(document))
+    db.conn.close()
+    return path
+
+
+def section(page: str, heading_id: str) -> str:
+    return page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_committee_reports_and_letters_on_an_instrument_have_a_section_oldest_first(
+    committee_db,
+):
+    page = get(committee_db, "/si/uksi/2016/808").text
+    reports = section(page, "committees-heading")
+    report = reports.index("Report by the Secondary Legislation Scrutiny Committee")
+    letter = reports.index("Correspondence with the Secondary Legislation Scrutiny Committee")
+    assert report < letter
+    assert "https://committees.parliament.uk/publications/7301/documents/70110/default/" in reports
+    assert "Sea Fisheries" not in reports
+    citing = section(page, "citing-heading")
+    assert "Secondary Legislation Scrutiny Committee" not in citing  # said once, above
+    assert "Motion to Regret" in citing
+
+
+def test_before_the_tracker_a_prayer_against_it_is_a_stage_in_parliament(committee_db):
+    parliament = section(get(committee_db, "/si/uksi/2016/808").text, "parliament-heading")
+    assert "prayer against The Education (Pupil Information)" in parliament
+    assert "debates, written questions and early day motions that cite it" in parliament
+
+
+def test_an_instrument_known_only_from_a_committee_report_has_a_page(committee_db):
+    response = get(committee_db, "/si/uksi/2016/1155")
+    assert response.status_code == 200
+    assert "Sea Fisheries" in section(response.text, "committees-heading")

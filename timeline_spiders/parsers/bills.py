@@ -44,6 +44,10 @@ from timeline_spiders.parsers.reading import (
 API_PREFIX = "/api/v1"
 API_HOST = "bills-api.parliament.uk"
 PUBLIC_SITE = "https://bills.parliament.uk"
+LEGISLATION_SITE = "https://www.legislation.gov.uk"
+#: Between a bill's name and what happened to it in an event's title, as Hansard's titles
+#: put "<heading> — <section>".
+TITLE_SEPARATOR = " \u2014 "
 #: The page size the API used in every sample that did not ask for one (`itemsPerPage`
 #: 20); the OpenAPI document gives neither a default nor a maximum for `Take`.
 DEFAULT_TAKE = 20
@@ -332,7 +336,7 @@ def parse_bill(
         title=short_title,
         url=bill_url(bill_id),
         summary=snippet(long_title or summary_text, SUMMARY_CHARS),
-        body=_bill_body(long_title, summary_text, sponsors),
+        body=_bill_body(long_title, summary_text, sponsors, act_id),
         keep_if=keep_if,
         metadata=_bill_metadata(record, bill_id, short_title, long_title, sponsors, act_id),
     )
@@ -345,12 +349,18 @@ def _bill_sponsors(record: Record) -> list[dict[str, Any]]:
     return sponsors
 
 
-def _bill_body(long_title: str, summary_text: str, sponsors: list[dict[str, Any]]) -> str:
-    """The searchable text: the long title, the API's summary and who sponsors the bill."""
+def _bill_body(
+    long_title: str, summary_text: str, sponsors: list[dict[str, Any]], act_id: str | None
+) -> str:
+    """The searchable text: the long title, the API's summary, who sponsors the bill and,
+    once it is law, the Act's address on legislation.gov.uk (so the citation pipeline
+    records that the bill cites its Act, and the bill is found by the Act's number)."""
     parts = [part for part in (long_title, summary_text) if part]
     names = [_sponsor_label(s) for s in sponsors if s["name"] or s["organisation"]]
     if names:
         parts.append("Sponsors: " + "; ".join(names))
+    if act_id:
+        parts.append(f"Act of Parliament: {LEGISLATION_SITE}/{act_id}")
     return "\n\n".join(parts)
 
 
@@ -443,15 +453,17 @@ def parse_stage_page(body: bytes, bill_id: int) -> StagePage:
     )
 
 
-def parse_bill_stages(body: bytes, bill_id: int) -> list[Event]:
+def parse_bill_stages(body: bytes, bill_id: int, bill_title: str = "") -> list[Event]:
     """One `bill_stage` event per dated sitting on this page of a bill's stages."""
-    return stage_events(parse_stage_page(body, bill_id).stages)
+    return stage_events(parse_stage_page(body, bill_id).stages, bill_title)
 
 
-def stage_events(stages: Iterable[BillStage]) -> list[Event]:
+def stage_events(stages: Iterable[BillStage], bill_title: str = "") -> list[Event]:
     """One event per dated sitting, keyed `<bill stage id>-<sitting id>` (or the date when
     the API gave no sitting id): stable across crawls, and two sittings of one stage (six
-    days of Lords committee) stay apart. A stage with no sitting has no event."""
+    days of Lords committee) stay apart. A stage with no sitting has no event. With
+    `bill_title` (the bill's shortTitle), each title names the bill: "Higher Education and
+    Research Bill — 2nd reading (House of Commons)"."""
     events = []
     for stage in stages:
         for sitting in sorted(stage.sittings, key=lambda s: s.date):
@@ -461,11 +473,45 @@ def stage_events(stages: Iterable[BillStage]) -> list[Event]:
                     kind="bill_stage",
                     date=sitting.date,
                     key=f"{stage.bill_stage_id}-{suffix}",
-                    title=stage.title,
+                    title=_named(bill_title, stage.title),
                     url=stage.url,
                 )
             )
     return events
+
+
+def _named(bill_title: str, what: str) -> str:
+    """`what` happened to the bill, titled with the bill's name when it is known."""
+    name = bill_name(bill_title)
+    return f"{name}{TITLE_SEPARATOR}{what}" if name else what
+
+
+def parse_bill_document(
+    bill: bytes, publications: bytes, stages: Iterable[BillStage], *, keep_if: KeepIf = "always"
+) -> Document:
+    """The bill (`GET /api/v1/Bills/{billId}`) with everything that happened to it: a
+    `bill_stage` event per dated sitting of `stages` (every page of its Stages), a
+    `bill_publication` event per publication, the Act it became, and its stages in both
+    Houses, sat or not, in `metadata["stages"]` (what its page lists)."""
+    document = parse_bill(bill, publications, keep_if=keep_if)
+    bill_id = document.metadata["bill_id"]
+    stages = list(stages)
+    document.events = [
+        *stage_events(stages, document.title),
+        *parse_publications(publications, bill_id, document.title),
+    ]
+    document.metadata["stages"] = [
+        {
+            "bill_stage_id": stage.bill_stage_id,
+            "stage_id": stage.stage_id,
+            "description": stage.description,
+            "house": stage.house_name,
+            "dates": sorted(sitting.date for sitting in stage.sittings),
+            "url": stage.url,
+        }
+        for stage in stages
+    ]
+    return document
 
 
 def _stage(item: Record, bill_id: int) -> BillStage:
@@ -491,11 +537,12 @@ def _stage(item: Record, bill_id: int) -> BillStage:
 # --- publications -----------------------------------------------------------------------
 
 
-def parse_publications(body: bytes, bill_id: int) -> list[Event]:
+def parse_publications(body: bytes, bill_id: int, bill_title: str = "") -> list[Event]:
     """One `bill_publication` event per publication of `GET /api/v1/Bills/{billId}/
     Publications`, dated by its `displayDate`, keyed by the publication id, linked to its
     first web link (or its first file on bills.parliament.uk, or the bill's publications
-    page). Every type is returned; `KEY_PUBLICATION_TYPES` names the ones that matter."""
+    page), titled "<type>: <title>" after the bill's name when `bill_title` is given. Every
+    type is returned; `KEY_PUBLICATION_TYPES` names the ones that matter."""
     record = _publication_list(body, bill_id)
     events = []
     for publication in record.records("publications"):
@@ -512,7 +559,7 @@ def parse_publications(body: bytes, bill_id: int) -> list[Event]:
                 kind="bill_publication",
                 date=day,
                 key=str(publication_id),
-                title=label,
+                title=_named(bill_title, label),
                 summary=snippet(kind.text("description"), SUMMARY_CHARS) if kind else "",
                 url=_publication_url(publication, publication_id, bill_id),
             )

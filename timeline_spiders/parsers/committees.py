@@ -287,6 +287,7 @@ def _publication_document(item: Record) -> Document | None:
     title = pub.description or f"{label} {pub_id}"
     url, url_kind = _publication_link(pub)
     summary = f"{label}{by}: {pub.description}" if pub.description else title
+    kind = _publication_event_kind(pub)
     return Document(
         id=f"committees:publication/{pub_id}",
         source="committees",
@@ -297,14 +298,27 @@ def _publication_document(item: Record) -> Document | None:
         body=_publication_body(pub, label, by),
         events=[
             Event(
-                kind=_publication_event_kind(pub),
+                kind=kind,
                 date=published,
-                title=f"{label}{by}" if by else label,
+                title=_event_title(kind, label, pub.committee["name"]),
                 summary=snippet(pub.description, SUMMARY_CHARS),
             )
         ],
         metadata=_publication_metadata(pub, url_kind),
     )
+
+
+#: How an event's title joins a publication to its committee: a report is by the
+#: committee, a letter is to or from it, a government response answers it.
+_TO_THE_COMMITTEE = {"committee_correspondence": "with", "government_response": "to"}
+
+
+def _event_title(kind: str, label: str, committee: str) -> str:
+    """ "Report by the Secondary Legislation Scrutiny Committee", "Correspondence with the
+    ...", "Government Response to the Education Committee"."""
+    if not committee:
+        return label
+    return f"{label} {_TO_THE_COMMITTEE.get(kind, 'by')} the {committee}"
 
 
 def _read_publication(item: Record, pub_id: int, published: str) -> _Publication:

@@ -270,7 +270,7 @@ def _one_name_per_member(section: _Section, by_member: dict[int, Speaker]) -> No
     section.speakers = list(seen.values())
 
 
-def _place(house: str, location: str) -> str:
+def debate_place(house: str, location: str) -> str:
     """Where it was said, once: "Lords Chamber", "Commons, Westminster Hall"."""
     if location and house.lower() in location.lower():
         return location
@@ -279,7 +279,7 @@ def _place(house: str, location: str) -> str:
 
 def _document(section: _Section, heading: str, phrases: list[str]) -> Document:
     title = f"{heading} \u2014 {section.title}" if heading else section.title
-    place = _place(section.house, section.location)
+    place = debate_place(section.house, section.location)
     lead = next(
         (c for c in section.contributions if phrases and mentions(c.text, phrases)),
         next(iter(section.contributions), None),

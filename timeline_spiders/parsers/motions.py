@@ -14,7 +14,8 @@ What shapes the code below:
   decide what to re-fetch) and each motion becomes a Document from its detail.
 * A motion gathers signatures for weeks. The count is part of the Document's metadata, body
   and event summary, so storage records a new version when it changes, while the event's
-  id (`edm:<id>:edm_tabled`) stays the same.
+  id (`motions:edm/<id>:edm_tabled`) stays the same. The list says each motion's count,
+  so a spider can fetch again only the motions whose count moved.
 * Enums (`Status`, `StatusCode`) arrive as numbers in the live API although the spec lists
   names, so both are read.
 """
@@ -56,6 +57,9 @@ class MotionSummary:
     date_tabled: str | None
     signature_count: int | None
     status: str
+    #: The legislation id (`uksi/2016/808`) of the instrument a prayer asks to annul, from
+    #: its year and number; "" for any other motion.
+    instrument: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ def motions_list_path(
     tabled_start_date: str | date | None = None,
     tabled_end_date: str | date | None = None,
     statuses: Iterable[str] = (),
+    is_prayer: bool | None = None,
+    edm_ids: Iterable[int] = (),
     order_by: str | None = None,
     skip: int = 0,
     take: int = MAX_TAKE,
@@ -86,13 +92,18 @@ def motions_list_path(
 
     `search_term` matches the *title* only (spec), so it finds "School census and pupil
     nationality data" by "nationality" but never a motion that only says so in its text.
-    Every parameter carries the literal `parameters.` prefix the API expects.
+    `is_prayer` asks for prayers against negative instruments (or for no prayers);
+    `edm_ids` for these motions only. Every parameter carries the literal `parameters.`
+    prefix the API expects.
     """
     if not 1 <= take <= MAX_TAKE:
         raise ValueError(f"take must be between 1 and {MAX_TAKE}")
     query: list[tuple[str, Any]] = []
     if search_term:
         query.append(("parameters.searchTerm", " ".join(search_term.split())))
+    query.extend(("parameters.edmIds", edm_id) for edm_id in edm_ids)
+    if is_prayer is not None:
+        query.append(("parameters.isPrayer", "true" if is_prayer else "false"))
     if tabled_start_date is not None:
         query.append(("parameters.tabledStartDate", str(tabled_start_date)))
     if tabled_end_date is not None:
@@ -107,6 +118,11 @@ def motions_list_path(
 def motion_path(motion_id: int) -> str:
     """The API path of one motion with its sponsors and amendments."""
     return f"/EarlyDayMotion/{motion_id}"
+
+
+def motion_document_id(motion_id: int) -> str:
+    """The timeline's id for a motion: `motions:edm/<Id>`."""
+    return f"motions:edm/{motion_id}"
 
 
 def motion_url(motion_id: int) -> str:
@@ -147,6 +163,7 @@ def parse_motion_list(body: bytes) -> MotionPage:
             date_tabled=_date(item, "DateTabled"),
             signature_count=item.integer("SponsorsCount"),
             status=_status(item),
+            instrument=_prayer_instrument(item),
         )
         for item in items
     ]
@@ -184,8 +201,8 @@ def parse_motion(body: bytes) -> Document:
     motion = _read_motion(body)
     tally = _tally(motion)
     return Document(
-        id=f"edm:{motion.id}",
-        source="edm",
+        id=motion_document_id(motion.id),
+        source="motions",
         doc_type="early_day_motion",
         title=motion.title,
         url=motion_url(motion.id),
@@ -195,7 +212,7 @@ def parse_motion(body: bytes) -> Document:
             Event(
                 kind="edm_tabled",
                 date=motion.tabled,
-                title=f"Early day motion tabled: {motion.title}",
+                title=_event_title(motion),
                 summary=tally,
             )
         ],
@@ -232,6 +249,15 @@ def _read_motion(body: bytes) -> _Motion:
         prayer=_prayer(motion),
         status=_status(motion),
     )
+
+
+def _event_title(motion: _Motion) -> str:
+    """ "Early day motion tabled: School census and pupil nationality data". A prayer is
+    titled by its subject alone ("Education"), so its title names the instrument."""
+    prayer = motion.prayer
+    if prayer and prayer["title"]:
+        return f"Early day motion tabled: prayer against {prayer['citation']}"
+    return f"Early day motion tabled: {motion.title}"
 
 
 def _tally(motion: _Motion) -> str:
@@ -379,6 +405,16 @@ def _prayer(motion: Record) -> dict[str, Any] | None:
         "number": number,
         "citation": citation,
     }
+
+
+def _prayer_instrument(record: Record) -> str:
+    """`uksi/<year>/<number>` of the instrument a prayer is against, or "" (a motion that
+    is no prayer, or a prayer whose year or number is missing)."""
+    year = _enum_text(record, "StatutoryInstrumentYear")
+    number = _enum_text(record, "StatutoryInstrumentNumber")
+    if year.isdigit() and number.isdigit():
+        return f"uksi/{int(year)}/{int(number)}"
+    return ""
 
 
 def _uin(record: Record) -> str:

@@ -32,6 +32,8 @@ from timeline_spiders.parsers.reading import Record, load_json_record, snippet
 
 PUBLIC_SITE = "https://petition.parliament.uk"
 SUMMARY_CHARS = 300
+#: The largest page the site serves (`count`; its default is 25).
+MAX_COUNT = 50
 PETITION_TYPES = {"petition": False, "archived-petition": True}
 
 _ISO_DATE = re.compile(
@@ -72,21 +74,27 @@ def petitions_search_path(
     page: int = 1,
     archived: bool = False,
     parliament: int | None = None,
+    count: int | None = None,
 ) -> str:
     """The path of one page of petitions matching `query` (`q`), in any `state`.
 
     Archived searches cover one earlier Parliament at a time: the latest one unless
     `parliament` (the site's Parliament id) says otherwise. A query of digits alone is
     answered with a redirect to the petition of that number, so it is refused here.
+    `count` is the page size (the site's default 25, at most `MAX_COUNT`).
     """
     text = " ".join(query.split())
     if text.isdigit():
         raise ValueError("a query of digits only is redirected to that petition, not searched")
+    if count is not None and not 1 <= count <= MAX_COUNT:
+        raise ValueError(f"count must be between 1 and {MAX_COUNT}")
     params: list[tuple[str, Any]] = [("q", text), ("state", state)]
     if archived and parliament is not None:
         params.append(("parliament", parliament))
     if page > 1:
         params.append(("page", page))
+    if count is not None:
+        params.append(("count", count))
     base = "/archived/petitions.json" if archived else "/petitions.json"
     return f"{base}?{urlencode(params)}"
 
@@ -262,43 +270,47 @@ def _read_debate(debate: Record) -> _Debate:
 
 
 def _petition_events(petition: _Petition) -> list[Event]:
-    """The petition's events, in the order they happen (see `_petition_document`)."""
+    """The petition's events, in the order they happen (see `_petition_document`). Each
+    title names the petition: on a campaign's timeline the event stands alone."""
     events: list[Event] = []
+    action = petition.action
     if petition.opened:
-        events.append(Event(kind="petition_opened", date=petition.opened, title="Petition opened"))
+        events.append(
+            Event(kind="petition_opened", date=petition.opened, title=f"Petition opened: {action}")
+        )
     response = petition.response
     if response and response.date:
         events.append(
             Event(
                 kind="petition_response",
                 date=response.date,
-                title="Government responded",
+                title=f"Government responded to the petition: {action}",
                 summary=snippet(response.summary, SUMMARY_CHARS),
             )
         )
     debate = petition.debate
     if debate and debate.date:
-        events.append(_debate_event(debate, debate.date))
+        events.append(_debate_event(debate, debate.date, action))
     elif petition.scheduled:
         events.append(
             Event(
                 kind="petition_debated",
                 date=petition.scheduled,
                 key="scheduled",
-                title="Debate scheduled",
+                title=f"Debate scheduled on the petition: {action}",
                 summary="Parliament has scheduled a debate on this petition.",
             )
         )
     return events
 
 
-def _debate_event(debate: _Debate, debated: str) -> Event:
+def _debate_event(debate: _Debate, debated: str, action: str) -> Event:
     """The debate held, linked to its transcript only when that is on Hansard: the site
     accepts other addresses, which are not transcripts."""
     return Event(
         kind="petition_debated",
         date=debated,
-        title="Debated in Parliament",
+        title=f"Petition debated in Parliament: {action}",
         summary=snippet(debate.overview, SUMMARY_CHARS),
         url=debate.transcript if _HANSARD.match(debate.transcript) else "",
     )
