@@ -41,14 +41,17 @@ def format_run_report(runs: Iterable[SourceRun]) -> str:
     return "\n".join(lines)
 
 
-def format_outcome(runs: Iterable[SourceRun], expected: Iterable[str]) -> str:
+def format_outcome(runs: Iterable[SourceRun], expected: Iterable[str], waiting: int = 0) -> str:
     """One sentence on the whole job: every source in `expected` succeeded, or which
-    failed or never ran (a spider that could not even start leaves no run)."""
+    failed or never ran (a spider that could not even start leaves no run); and how many
+    sources were not due this run."""
     runs = list(runs)
     expected = list(expected)
     ran = {run.source for run in runs}
     failed = [run.source for run in runs if not run.succeeded]
     failed += [source for source in expected if source not in ran]
+    if not failed and waiting:
+        return f"All {len(expected)} sources due succeeded; {waiting} were not due this run."
     if not failed:
         return f"All {len(expected)} sources succeeded."
     return (

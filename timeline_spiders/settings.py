@@ -49,6 +49,10 @@ TIMELINE_BACKFILL = os.environ.get("TIMELINE_BACKFILL", "") not in ("", "0", "fa
 CHANGES_REFRESH_DAYS = int(os.environ.get("CHANGES_REFRESH_DAYS", "7"))
 #: Where a back-fill starts, for sources searched by date.
 BACKFILL_FROM = os.environ.get("BACKFILL_FROM", "2010-01-01")
+#: `due` (the default): a run asks only the sources due by their `refresh_every`, the
+#: slower ones spread one per run, so the job can run hourly (timeline_jobs/schedule.py);
+#: run once a day, it asks every source. `every-run`: every source on every run.
+SOURCE_SCHEDULE = os.environ.get("SOURCE_SCHEDULE", "due")
 
 # --- Monitoring ----------------------------------------------------------------------
 

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+
+#: How often a source refreshed less than hourly is asked (see timeline_jobs/schedule.py).
+EVERY_SIX_HOURS = timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -24,8 +28,9 @@ class Source:
     fetched URLs are moved back to it before they are stored. `public_site` is where
     readers are sent; for an API it differs from the host fetched from.
     `reads_items_of` names the sources whose stored items this one's spider reads, so
-    the nightly job runs it after them. A source with no `base_url_setting` is not
-    crawled (the campaign's own events, from the staff files).
+    the nightly job runs it after them. `refresh_every` is how often a run asks it when the
+    job runs more often than daily (timeline_jobs/schedule.py). A source with no
+    `base_url_setting` is not crawled (the campaign's own events, from the staff files).
     """
 
     name: str
@@ -40,6 +45,7 @@ class Source:
     versioned_kinds: tuple[str, ...] = ()
     licence: str = "Open Parliament Licence v3.0"
     description: str = ""
+    refresh_every: timedelta = timedelta(hours=1)
 
     @property
     def crawled(self) -> bool:
@@ -83,6 +89,9 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         name="hansard",
+        # A day's debates are published through the day and overnight; six-hourly is
+        # still the same day, and its searches are two requests a phrase.
+        refresh_every=EVERY_SIX_HOURS,
         label="Hansard",
         description="debates in the Commons, the Lords and Westminster Hall",
         base_url_setting="HANSARD_API_URL",
@@ -92,6 +101,9 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         name="questions",
+        # Four requests a phrase (tabled, answered, corrected, statements): the costliest
+        # source, so spread; an answer still reaches the campaign the same day.
+        refresh_every=EVERY_SIX_HOURS,
         label="Written questions and statements",
         description="written questions, their answers, and written ministerial statements",
         base_url_setting="QUESTIONS_API_URL",
@@ -119,6 +131,8 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         name="bills",
+        # Stages and amendments are recorded a few times a sitting day.
+        refresh_every=EVERY_SIX_HOURS,
         label="Parliament's bills",
         description="bills, their stages in both Houses, amendments and publications",
         base_url_setting="BILLS_API_URL",
@@ -132,6 +146,8 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         name="committees",
+        # Reports and evidence are published a few times a week.
+        refresh_every=EVERY_SIX_HOURS,
         label="Parliament's committees",
         description="committee reports, evidence, correspondence and government responses",
         base_url_setting="COMMITTEES_API_URL",
@@ -149,6 +165,8 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         name="motions",
+        # Motions are tabled on sitting days; signatures change slowly after the first days.
+        refresh_every=EVERY_SIX_HOURS,
         label="Early day motions",
         description="Commons motions and their signatures, prayers against instruments included",
         base_url_setting="MOTIONS_API_URL",
@@ -160,6 +178,8 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         name="petitions",
+        # Responses and debates are weeks apart; signature counts need not be hourly.
+        refresh_every=EVERY_SIX_HOURS,
         label="Petitions",
         description="e-petitions to Parliament, the Government's responses and their debates",
         base_url_setting="PETITIONS_URL",

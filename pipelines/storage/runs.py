@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +63,22 @@ class RunLog:
             return row[0] if row else None
         finally:
             db.conn.close()
+
+    def last_starts(self) -> dict[str, tuple[datetime | None, datetime]]:
+        """For each source that ever ran: when its last successful run started (None if
+        none did) and when its last run of any outcome started."""
+        db = open_database(self.db_path)
+        try:
+            rows = db.execute(
+                "select source, max(case when status = 'ok' then started_at end),"
+                " max(started_at) from runs group by source"
+            ).fetchall()
+        finally:
+            db.conn.close()
+        return {
+            source: (
+                datetime.fromisoformat(success) if success else None,
+                datetime.fromisoformat(attempt),
+            )
+            for source, success, attempt in rows
+        }

@@ -20,6 +20,9 @@ TEST_SETTINGS = {
     "RETRY_BACKOFF_BASE": "0",
     "DOWNLOAD_TIMEOUT": "5",
     "LOG_LEVEL": "WARNING",
+    # Tests run the job twice within seconds to see each source's incremental run; the
+    # hourly schedule has its own test (tests/end_to_end/test_hourly_runs.py).
+    "SOURCE_SCHEDULE": "every-run",
 }
 BASE_URL_SETTINGS = tuple(base_url_defaults())
 

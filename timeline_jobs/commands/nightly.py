@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
@@ -21,6 +22,7 @@ from timeline_jobs.alerts import AlertSettings, send_alerts
 from timeline_jobs.lock import JobLocked, exclusive_job
 from timeline_jobs.report import format_outcome, format_run_report
 from timeline_jobs.run_recorder import RunRecorder, SourceRun
+from timeline_jobs.schedule import Schedule, SourceHistory, schedule
 from timeline_spiders.base import TimelineSpider
 from timeline_spiders.sources import Source, source_named
 
@@ -30,6 +32,8 @@ RULES_RUN = "campaign rules"
 
 class Command(ScrapyCommand):
     requires_project = True
+    #: Sources not due this run (timeline_jobs/schedule.py).
+    waiting = 0
 
     def syntax(self) -> str:
         return "[options]"
@@ -61,6 +65,11 @@ class Command(ScrapyCommand):
             action="store_true",
             help="search every source from BACKFILL_FROM, not from the last successful run",
         )
+        parser.add_argument(
+            "--every-source",
+            action="store_true",
+            help="ask every source now, whether or not it is due (see SOURCE_SCHEDULE)",
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
@@ -73,6 +82,8 @@ class Command(ScrapyCommand):
                 if rules is None:
                     self.exitcode = 1
                     return
+                if not (opts.source or opts.backfill or opts.every_source):
+                    names = self.due(db_path, names)
                 self.exitcode = self.run_job(db_path, names, rules, opts.backfill)
         except (JobLocked, DatabaseUnusable) as error:
             print(error)
@@ -95,6 +106,24 @@ class Command(ScrapyCommand):
         RunLog(db_path).started(run.as_row())
         return rules
 
+    def due(self, db_path: Path, names: list[str]) -> list[str]:
+        """The spiders of the sources due this run (all of them unless SOURCE_SCHEDULE is
+        `due`); says which wait and why."""
+        assert self.settings is not None
+        if self.settings.get("SOURCE_SCHEDULE") != "due":
+            return names
+        by_source = {self.source_of_spider(name): name for name in names}
+        history = {
+            source: SourceHistory(last_success, last_attempt)
+            for source, (last_success, last_attempt) in RunLog(db_path).last_starts().items()
+        }
+        now = datetime.fromisoformat(utc_now())
+        plan: Schedule = schedule(map(source_named, by_source), history, now)
+        if plan.waiting:
+            print(plan)
+        self.waiting = len(plan.waiting)
+        return [name for source, name in by_source.items() if source in plan.asked]
+
     def run_job(self, db_path: Path, names: list[str], rules: CampaignRules, backfill: bool) -> int:
         """Crawl, load the staff files, re-tag, re-index, send alerts; the exit status.
         A destination that does not take its alert is reported, and never fails the run."""
@@ -105,7 +134,7 @@ class Command(ScrapyCommand):
         staff_ok = self.after_crawl(db_path, rules)
         self.alert(db_path, rules, started_at)
         sources = [self.source_of_spider(name) for name in names]
-        print(format_outcome(runs, sources))
+        print(format_outcome(runs, sources, waiting=self.waiting))
         all_ran = {run.source for run in runs} == set(sources) and not self.bootstrap_failed
         sources_ok = all_ran and all(run.succeeded for run in runs)
         return 0 if sources_ok and staff_ok else 1
@@ -125,6 +154,8 @@ class Command(ScrapyCommand):
         self.settings.set("TIMELINE_JOB_ID", uuid.uuid4().hex[:12], priority="cmdline")
         if backfill:
             self.settings.set("TIMELINE_BACKFILL", True, priority="cmdline")
+        if not names:
+            return []  # nothing due this run
         crawlers: list[Crawler] = [self.crawler_process.create_crawler(name) for name in names]
         started: dict[str, object] = {}
         for crawler in crawlers:
