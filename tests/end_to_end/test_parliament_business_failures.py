@@ -68,7 +68,11 @@ def faulty(tmp_path_factory):
 
 
 def errors_of(db: Path) -> dict[str, list[dict[str, str]]]:
-    rows = sqlite3.connect(db).execute("select source, status, errors_count, errors from runs")
+    """Each crawled source's errors (the job's own steps have rows too, and succeed)."""
+    rows = sqlite3.connect(db).execute(
+        "select source, status, errors_count, errors from runs"
+        " where source not in ('campaign rules', 'alerts')"
+    )
     found = {}
     for source, status, count, errors in rows:
         assert status == "failed", source
