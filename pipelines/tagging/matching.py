@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from pipelines.citations import citation_mentions
 from pipelines.tagging.index import IndexedText, Span
-from pipelines.tagging.rules import Campaign, CampaignRules, Rule
+from pipelines.tagging.rules import DEFAULT_WINDOW, Campaign, CampaignRules, Phrase, Rule
 from pipelines.tagging.words import fold, read_words
 from timeline_spiders.items import Tag
 
@@ -60,6 +60,8 @@ class Evidence:
 
 def hits(rule: Rule, text: IndexedText) -> Iterator[Hit]:
     """Where all of a rule's groups occur together (in order, where the rule says so)."""
+    if not all(text.may_have(phrases) for phrases in rule.groups):
+        return
     groups: list[list[Span]] = []
     for phrases in rule.groups:
         groups.append(text.find_any(phrases))
@@ -83,8 +85,11 @@ def hits(rule: Rule, text: IndexedText) -> Iterator[Hit]:
 
 
 def _bounds(rule: Rule, text: IndexedText, anchor: Span) -> tuple[int, int]:
+    """Where the rule's other groups may be: within its number of words of the anchor,
+    or in the anchor's sentence (and, in a run-on one, within the default window)."""
     if rule.within is None:
-        return text.read.sentence_bounds(text.read.sentence_of(anchor.start))
+        first, last = text.read.sentence_bounds(text.read.sentence_of(anchor.start))
+        return max(first, anchor.start - DEFAULT_WINDOW), min(last, anchor.end + DEFAULT_WINDOW)
     return anchor.start - rule.within, anchor.end + rule.within
 
 
@@ -98,15 +103,19 @@ def _first_within(group: list[Span], starts: list[int], low: int, high: int) -> 
 
 
 def text_evidence(
-    campaign: Campaign, rule: Rule, text: IndexedText, scoped: bool
+    rule: Rule, text: IndexedText, scoped: bool, stoppers: tuple[Phrase, ...] = ()
 ) -> list[Evidence]:
     """The best match of a text rule, and its best one in another sentence (repetition
-    is weaker evidence than the first match, but evidence)."""
+    is weaker evidence than the first match, but evidence). A match in a sentence with
+    one of `stoppers` (the rule's `unless` and the campaign's `exclude`) does not count."""
     if not scoped:
         return []
-    excluded = _sentences_of(text, text.find_any((*rule.unless, *campaign.exclude)))
+    found = list(hits(rule, text))
+    if not found:
+        return []
+    excluded = _sentences_of(text, text.find_any(stoppers)) if stoppers else set()
     best: list[tuple[float, int, Hit]] = []
-    for hit in hits(rule, text):
+    for hit in found:
         sentences = set(text.sentences(hit.start, hit.end))
         if sentences & excluded:
             continue
@@ -174,12 +183,12 @@ def campaign_evidence(
     needs one of its scope phrases in the text or in the `other` text (its context, or
     the text a context surrounds)."""
     evidence: list[Evidence] = []
-    for rule in campaign.rules:
+    for rule, stoppers in zip(campaign.rules, campaign.stoppers, strict=True):
         if rule.cites:
             evidence += citation_evidence(rule, text, cites)
         else:
             scoped = not rule.scope or _has_any(rule, text) or _has_any(rule, other)
-            evidence += text_evidence(campaign, rule, text, scoped)
+            evidence += text_evidence(rule, text, scoped, stoppers)
     return evidence
 
 

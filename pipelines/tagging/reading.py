@@ -15,7 +15,7 @@ import yaml
 
 from pipelines.tagging.rule_reading import LEGISLATION_ID, RuleReader
 from pipelines.tagging.rules import GAP, Campaign, CampaignRules, Phrase
-from pipelines.tagging.yaml_lines import LineLoader, Located, line_of
+from pipelines.tagging.yaml_lines import LineLoader, Located, LocatedList, line_of
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_KEYS = frozenset({"campaigns", "tracked", "negation_words"})
@@ -60,6 +60,10 @@ class FileReader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        #: Each phrase and each list of phrases read once: a named list used by several
+        #: rules is one list, which a text looks for once however many rules use it.
+        self._phrases: dict[str, Phrase] = {}
+        self._lists: dict[tuple[str, ...], tuple[Phrase, ...]] = {}
 
     def fail(self, node: Any, reason: str, line: int = 0) -> RulesError:
         line = line or line_of(node)
@@ -159,15 +163,34 @@ class FileReader:
             raise self.fail(owner, f"'{key}' must be a list of non-empty text values{hint}", where)
         return [v.strip() for v in values]
 
-    def phrases(self, owner: Any, key: str, values: Any) -> list[Phrase]:
+    def phrases(self, owner: Any, key: str, values: Any) -> tuple[Phrase, ...]:
+        """A list of phrases, which may include named lists (`[*birth, passport]`): one
+        concept's words are written once and used by every rule that needs them."""
         line = line_of(values) or _key_line(owner, key)
-        phrases = []
-        for text in self.strings(owner, key, values, line):
+        texts = tuple(dict.fromkeys(self.strings(owner, key, _flattened(values), line)))
+        for text in texts:
             problem = phrase_problem(text)
             if problem:
                 raise self.fail(owner, f"'{key}' phrase {text!r} {problem}", line)
-            phrases.append(Phrase.parse(text))
-        return phrases
+        if texts not in self._lists:
+            self._lists[texts] = tuple(self._phrase(text) for text in texts)
+        return self._lists[texts]
+
+    def _phrase(self, text: str) -> Phrase:
+        if text not in self._phrases:
+            self._phrases[text] = Phrase.parse(text)
+        return self._phrases[text]
+
+
+def _flattened(values: Any) -> Any:
+    """A list with the lists it includes (YAML aliases such as `*birth`) spelt out."""
+    if not isinstance(values, list) or not any(isinstance(v, list) for v in values):
+        return values
+    flat = LocatedList()
+    flat.line = line_of(values)
+    for value in values:
+        flat += _flattened(value) if isinstance(value, list) else [value]
+    return flat
 
 
 def _key_line(owner: Any, key: str) -> int:

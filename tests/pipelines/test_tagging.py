@@ -148,6 +148,36 @@ def test_a_gap_lets_words_come_between_in_the_same_sentence_only(tmp_path):
     assert tagged(tmp_path, rules, "Ask where. Nobody was born.") == []
 
 
+def test_a_sentence_rule_does_not_join_words_far_apart_in_a_run_on_sentence(tmp_path):
+    rules = (
+        "      - name: w\n        all_of: [[school census], [=nationality]]\n"
+        "        within: sentence\n"
+    )
+    assert len(tagged(tmp_path, rules, "The school census records nationality.")) == 1
+    filler = " ".join(["and"] * 45)
+    assert tagged(tmp_path, rules, f"The school census records {filler} nationality.") == []
+
+
+NAMED = """\
+      - name: one
+        all_of:
+          - &birth [=nationality, place of birth]
+          - [school census]
+      - name: two
+        all_of: [*birth, [head teacher]]
+        unless: [*birth, trip]
+"""
+
+
+def test_a_named_list_is_written_once_and_used_again_alone_or_inside_a_list(tmp_path):
+    rules = load_rules(write(tmp_path, VALID_CAMPAIGN + NAMED))
+    one, two = rules.campaigns[0].rules
+    assert one.groups[0] == two.groups[0]
+    assert [p.text for p in two.unless] == ["=nationality", "place of birth", "trip"]
+    (tag,) = tag_text(rules, "The school census asks for place of birth.")
+    assert tag.rule == "one"
+
+
 ORDERED = """\
       - name: to the Home Office
         all_of: [[pupil data], [to the home office]]
