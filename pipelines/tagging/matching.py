@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipelines.citations import citation_mentions
 from pipelines.tagging.index import IndexedText, Span
@@ -25,6 +25,10 @@ NEGATED_FACTOR = 0.5
 CONTEXT_FACTOR = 0.9
 #: A second match of the same rule, in another sentence, counts this much of the first.
 REPEAT_FACTOR = 0.5
+#: A rule whose groups the context and the text share between them ("School Census:
+#: Nationality" as the heading, "the Home Office" in the speech) counts this much of its
+#: weight: the two halves are further apart than the rule's window.
+COMPLETED_FACTOR = 0.75
 IN_A_LIST = 0.3
 IN_PASSING = 0.4
 #: How many words before a citation an `in_passing` phrase may end.
@@ -241,10 +245,46 @@ class Tagger:
             if context is not None and around is not None:
                 found = campaign_evidence(campaign, around, context.cites, indexed)
                 evidence += [_explained(piece, context) for piece in found]
+                evidence += completed_by_context(campaign, indexed, around, context)
             tag = tag_from(campaign, evidence)
             if tag is not None:
                 tags.append(tag)
         return tags
+
+
+def completed_by_context(
+    campaign: Campaign, text: IndexedText, around: IndexedText, context: Context
+) -> list[Evidence]:
+    """Matches of `all_of` rules that the context starts and the text completes: a
+    debate headed "School Census: Nationality" and a speech in it about the Home Office.
+    The context's groups must come first where the rule has an order, and a context with
+    one of the rule's `unless` or the campaign's `exclude` phrases (a debate on Wales's
+    census) completes nothing."""
+    evidence: list[Evidence] = []
+    for rule, stoppers in zip(campaign.rules, campaign.stoppers, strict=True):
+        if len(rule.groups) < 2 or rule.confirms:
+            continue
+        in_context = [bool(around.find_any(group)) for group in rule.groups]
+        if not any(in_context) or all(in_context):
+            continue
+        if rule.in_order and in_context != sorted(in_context, reverse=True):
+            continue
+        if stoppers and around.find_any(stoppers):
+            continue
+        scoped = not rule.scope or _has_any(rule, text) or _has_any(rule, around)
+        rest = tuple(group for group, had in zip(rule.groups, in_context, strict=True) if not had)
+        found = text_evidence(replace(rule, groups=rest), text, scoped, stoppers)
+        if not found:
+            continue
+        started = tuple(
+            around.find_any(group)[0].phrase.text
+            for group, had in zip(rule.groups, in_context, strict=True)
+            if had
+        )
+        explains = f"{context.describes} has '{', '.join(started)}' for '{rule.name}'"
+        strength = found[0].strength * COMPLETED_FACTOR
+        evidence.append(Evidence(rule, strength, (*started, *found[0].terms), False, explains))
+    return evidence
 
 
 def _explained(piece: Evidence, context: Context) -> Evidence:

@@ -297,6 +297,39 @@ def test_a_speech_inherits_what_its_debate_heading_is_about_with_less_certainty(
     assert tag.context.startswith("the debate's heading matches")
 
 
+COMPLETED = """\
+      - name: census and nationality
+        all_of: [[school census], [=nationality]]
+        unless: [annual school census]
+        weight: 0.8
+      - name: data to the Home Office
+        all_of: [[pupil data], [to the home office]]
+        within: sentence
+        in_order: true
+"""
+
+
+def test_a_speech_completes_a_rule_its_debate_heading_starts(tmp_path):
+    speech = "Parents were never told that they could refuse to give a child's nationality."
+    assert tagged(tmp_path, COMPLETED, speech) == []
+    heading = Context("School Census: Pupils", "the debate's heading")
+    (tag,) = tagged(tmp_path, COMPLETED, speech, context=heading)
+    assert (tag.rule, tag.status, tag.score) == ("census and nationality", "suggested", 0.6)
+    assert tag.terms == ("school census", "=nationality")
+    assert tag.context == "the debate's heading has 'school census' for 'census and nationality'"
+
+
+def test_a_context_completes_nothing_it_cancels_or_out_of_the_rules_order(tmp_path):
+    welsh = Context("Pupil Level Annual School Census", "the debate's heading")
+    assert tagged(tmp_path, COMPLETED, "Schools ask for nationality.", context=welsh) == []
+    # The Home Office asking about pupil data is not pupil data going to it.
+    question = Context("To ask the Home Secretary what goes to the Home Office", "the question")
+    assert tagged(tmp_path, COMPLETED, "Pupil data is held securely.", context=question) == []
+    question = Context("To ask what pupil data is held", "the question")
+    (tag,) = tagged(tmp_path, COMPLETED, "None goes to the Home Office.", context=question)
+    assert tag.rule == "data to the Home Office"
+
+
 def test_a_hansard_item_reads_its_heading_and_a_written_answer_its_question_as_context():
     debate = item_text(
         "hansard:1",
