@@ -86,6 +86,23 @@ def _keys_of(word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
     return keys
 
 
+def _negating(words: list[str], negative: list[int], vocabulary: Vocabulary) -> list[int]:
+    """The places of negation words that negate: not those inside a phrase of the
+    rules' `not_negating` ("not only", "whether or not")."""
+    exceptions = vocabulary.not_negating_at
+    if not exceptions:
+        return negative
+    return [
+        position
+        for position in negative
+        if not any(
+            tuple(words[position - at : position - at + len(phrase)]) == phrase
+            for phrase, at in exceptions.get(words[position], ())
+            if position >= at
+        )
+    ]
+
+
 class IndexedText:
     """One text as the rules read it."""
 
@@ -103,7 +120,7 @@ class IndexedText:
                         positions[key].append(position)
                     else:
                         positions[key] = [position]
-        negative = positions.pop(NEGATION, [])
+        negative = _negating(self.read.words, positions.pop(NEGATION, []), vocabulary)
         self.positions = positions
         self.vocabulary = vocabulary
         self._wanted = wanted

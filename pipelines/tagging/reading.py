@@ -16,10 +16,11 @@ import yaml
 from pipelines.tagging.checking import PhraseReader, RulesError
 from pipelines.tagging.rule_reading import LEGISLATION_ID, RuleReader
 from pipelines.tagging.rules import Campaign, CampaignRules
+from pipelines.tagging.words import read_words
 from pipelines.tagging.yaml_lines import LineLoader, Located, line_of
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TOP_KEYS = frozenset({"campaigns", "tracked", "negation_words"})
+TOP_KEYS = frozenset({"campaigns", "tracked", "negation_words", "not_negating"})
 CAMPAIGN_KEYS = frozenset(
     {"slug", "hashtag", "title", "description", "search_phrases", "rules", "exclude"}
     | {"show_suggested_from"}
@@ -68,11 +69,25 @@ class FileReader(PhraseReader):
                 raise self.fail(entry, f"campaign slug {campaign.slug!r} is used twice")
             seen.add(campaign.slug)
         negations = document.get("negation_words") or []
+        words = tuple(w.lower() for w in self.strings(document, "negation_words", negations))
         return CampaignRules(
             tuple(campaigns),
             self.tracked(document),
-            tuple(w.lower() for w in self.strings(document, "negation_words", negations)),
+            words,
+            self.not_negating(document, frozenset(words)),
         )
+
+    def not_negating(self, document: Located, negations: frozenset[str]) -> tuple[str, ...]:
+        """Phrases in which a negation word negates nothing; each must hold one."""
+        phrases = self.strings(document, "not_negating", document.get("not_negating") or [])
+        for phrase in phrases:
+            if negations.isdisjoint(read_words(phrase).words):
+                raise self.fail(
+                    document,
+                    f"'not_negating' phrase {phrase!r} has none of the negation_words",
+                    document.line_of("not_negating"),
+                )
+        return tuple(phrases)
 
     def tracked(self, document: Located) -> dict[str, tuple[str, ...]]:
         tracked = document.get("tracked") or Located()

@@ -127,6 +127,18 @@ class Vocabulary:
     negations: frozenset[str]
     #: Every run of adjacent keys in the rules' phrases.
     runs: frozenset[tuple[str, ...]] = frozenset()
+    #: The words of each phrase in which a negation word negates nothing ("not only").
+    not_negating: tuple[tuple[str, ...], ...] = ()
+
+    @cached_property
+    def not_negating_at(self) -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
+        """By negation word, each phrase that holds it and where in the phrase it is."""
+        found: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for words in self.not_negating:
+            for at, word in enumerate(words):
+                if word in self.negations:
+                    found.setdefault(word, []).append((words, at))
+        return {word: tuple(places) for word, places in found.items()}
 
     @cached_property
     def run_starts(self) -> dict[str, Runs]:
@@ -148,6 +160,8 @@ class CampaignRules:
     campaigns: tuple[Campaign, ...]
     tracked: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     negation_words: tuple[str, ...] = ()
+    #: Phrases in which a negation word negates nothing: "not only", "whether or not".
+    not_negating: tuple[str, ...] = ()
 
     @property
     def slugs(self) -> list[str]:
@@ -184,5 +198,6 @@ class CampaignRules:
         return Vocabulary(
             keys=frozenset(key for phrase in phrases for key in phrase.keys),
             negations=frozenset(self.negation_words),
+            not_negating=tuple(tuple(read_words(p).words) for p in self.not_negating),
             runs=frozenset(run for phrase in phrases for run in phrase.segments),
         )

@@ -228,6 +228,23 @@ def test_a_negative_sentence_weakens_cancels_or_counts_as_the_rule_says(tmp_path
     assert [t.score for t in tags] == ([score] if score else [])
 
 
+def test_a_negation_word_in_a_not_negating_phrase_negates_nothing(tmp_path):
+    rules = (
+        "      - name: w\n        any_of: [pupil record]\n"
+        "not_negating: [not only, whether or not]\n"
+    )
+    scores = {
+        text: [t.score for t in tagged(tmp_path, rules, text)]
+        for text in (
+            "Not only pupil records were shared.",
+            "Pupil records are kept whether or not they are used.",
+            "Pupil records are not shared.",
+            "Only pupil records are not shared.",
+        )
+    }
+    assert list(scores.values()) == [[0.6], [0.6], [0.3], [0.3]]
+
+
 def test_independent_evidence_adds_up(tmp_path):
     rules = (
         "      - name: one\n        any_of: [pupil record]\n        weight: 0.5\n"
@@ -374,6 +391,7 @@ def test_a_hansard_item_reads_its_heading_and_a_written_answer_its_question_as_c
         ("      - name: x\n        any_of: [ab]\ntracked:\n  bill: [1]\n", 12, "unknown tracked"),
         ("      - name: x\n        any_of: [ab]\ntracked:\n  bills: [x1]\n", 12, "bill id"),
         ("      - name: x\n        any_of: [yes, ab]\n", 10, "in quotes"),
+        ("      - name: x\n        any_of: [ab]\nnot_negating: [only]\n", 11, "negation_words"),
     ],
 )
 def test_a_rules_file_with_a_mistake_is_refused_naming_the_line(tmp_path, rules, line, reason):
