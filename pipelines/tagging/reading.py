@@ -15,7 +15,7 @@ import yaml
 
 from pipelines.tagging.checking import PhraseReader, RulesError
 from pipelines.tagging.rule_reading import LEGISLATION_ID, RuleReader
-from pipelines.tagging.rules import Campaign, CampaignRules
+from pipelines.tagging.rules import Campaign, CampaignRules, Phrase, Rule
 from pipelines.tagging.words import read_words
 from pipelines.tagging.yaml_lines import LineLoader, Located, line_of
 
@@ -125,13 +125,22 @@ class FileReader(PhraseReader):
             hashtag=entry["hashtag"].strip(),
             title=entry["title"].strip(),
             description=" ".join(entry["description"].split()),
-            rules=tuple(reader.rule(rule) for rule in rules),
+            rules=(*(reader.rule(rule) for rule in rules), *self.hashtag_rule(entry)),
             show_suggested_from=self.threshold(entry),
             exclude=tuple(self.phrases(entry, "exclude", entry.get("exclude") or [])),
             search_phrases=tuple(
                 self.strings(entry, "search_phrases", entry.get("search_phrases") or [])
             ),
         )
+
+    def hashtag_rule(self, entry: Located) -> tuple[Rule, ...]:
+        """The campaign named by its own hashtag ("#LabelsLastaLifetime") confirms its tag
+        without a rule saying so."""
+        words = read_words(entry["hashtag"]).words
+        if len(words) != 1 or len(words[0]) < 4:
+            return ()
+        phrase = Phrase.parse(f"={words[0]}")
+        return (Rule(name="campaign's hashtag", groups=((phrase,),), confirms=True),)
 
     def threshold(self, entry: Located) -> float:
         value = entry.get("show_suggested_from")

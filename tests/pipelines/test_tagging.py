@@ -171,7 +171,7 @@ NAMED = """\
 
 def test_a_named_list_is_written_once_and_used_again_alone_or_inside_a_list(tmp_path):
     rules = load_rules(write(tmp_path, VALID_CAMPAIGN + NAMED))
-    one, two = rules.campaigns[0].rules
+    one, two = rules.campaigns[0].rules[:2]
     assert one.groups[0] == two.groups[0]
     assert [p.text for p in two.unless] == ["=nationality", "place of birth", "trip"]
     (tag,) = tag_text(rules, "The school census asks for place of birth.")
@@ -284,6 +284,16 @@ def test_an_instrument_named_by_title_and_number_in_a_list_is_one_weak_mention()
     )
     (tag,) = tag_text(RULES, listed, ["uksi/2016/808"])
     assert (tag.status, tag.score) == ("suggested", 0.3)
+
+
+def test_the_campaign_named_by_its_own_hashtag_is_confirmed_without_a_rule():
+    (tag,) = tag_text(RULES, "Students are sharing #StudentDataPrivacy stories.")
+    assert (tag.campaign, tag.rule, tag.status) == (
+        "student-data",
+        "campaign's hashtag",
+        "confirmed",
+    )
+    assert tag_text(RULES, "Labels last for years; #LabelsLast is another campaign.") == []
 
 
 def test_a_rule_that_confirms_gives_a_confirmed_tag(tmp_path):
