@@ -29,6 +29,9 @@ REPEAT_FACTOR = 0.5
 #: Nationality" as the heading, "the Home Office" in the speech) counts this much of its
 #: weight: the two halves are further apart than the rule's window.
 COMPLETED_FACTOR = 0.75
+#: A match in an item whose heading or question has one of the campaign's `exclude`
+#: phrases counts this much: the item answers a question about something else.
+EXCLUDED_CONTEXT_FACTOR = 0.5
 IN_A_LIST = 0.3
 IN_PASSING = 0.4
 #: How many words before a citation an `in_passing` phrase may end.
@@ -242,6 +245,8 @@ class Tagger:
         tags = []
         for campaign in self.rules.campaigns:
             evidence = campaign_evidence(campaign, indexed, cites, around)
+            if around is not None and campaign.exclude and around.find_any(campaign.exclude):
+                evidence = [_doubted(piece) for piece in evidence]
             if context is not None and around is not None:
                 found = campaign_evidence(campaign, around, context.cites, indexed)
                 evidence += [_explained(piece, context) for piece in found]
@@ -250,6 +255,14 @@ class Tagger:
             if tag is not None:
                 tags.append(tag)
         return tags
+
+
+def _doubted(piece: Evidence) -> Evidence:
+    """A text rule's match in an item whose context is about something the campaign
+    excludes (a question on Prevent referrals): half as strong. Confirmed evidence stands."""
+    if piece.confirmed:
+        return piece
+    return replace(piece, strength=piece.strength * EXCLUDED_CONTEXT_FACTOR)
 
 
 def completed_by_context(

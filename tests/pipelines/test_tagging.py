@@ -357,6 +357,28 @@ def test_a_context_completes_nothing_it_cancels_or_out_of_the_rules_order(tmp_pa
     assert tag.rule == "data to the Home Office"
 
 
+EXCLUDING = """\
+    exclude: [prevent referral]
+    rules:
+      - name: records
+        any_of: [pupil record]
+        weight: 0.8
+      - name: named
+        any_of: [record boycott]
+        confirms: true
+"""
+
+
+def test_a_context_about_what_the_campaign_excludes_halves_what_the_text_shows(tmp_path):
+    rules = load_rules(write(tmp_path, VALID_CAMPAIGN.removesuffix("    rules:\n") + EXCLUDING))
+    text = "Pupil records are held securely."
+    assert [t.score for t in tag_text(rules, text)] == [0.8]
+    question = Context("How many Prevent referrals came from schools?", "the question")
+    assert [t.score for t in tag_text(rules, text, context=question)] == [0.4]
+    (named,) = tag_text(rules, "Join the record boycott.", context=question)
+    assert named.status == "confirmed"
+
+
 def test_a_hansard_item_reads_its_heading_and_a_written_answer_its_question_as_context():
     debate = item_text(
         "hansard:1",
