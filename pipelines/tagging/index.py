@@ -23,6 +23,8 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 #: A sentence naming this many instruments is a list of them (a committee's report of the
 #: instruments it considered, the instruments laid that day), not a discussion of one.
 LIST_LENGTH = 3
+#: Words that, starting a sentence, carry on the subject of the sentence before.
+CONTINUING = frozenset({"it", "its", "they", "these", "those", "such"})
 
 
 _BY_PLACE = itemgetter(0, 1)
@@ -182,23 +184,30 @@ class IndexedText:
 
     def _runs_from(self, first: str) -> dict[tuple[str, ...], list[tuple[int, int]]]:
         """Every run of the rules' phrases that starts with `first`, where it occurs:
-        one walk along the text from each place `first` is."""
+        one walk along the text from each place `first` is. A run stops at the end of its
+        sentence: a title ending "for schools" and a text starting "Census day" do not
+        make "school census"."""
         found: dict[tuple[str, ...], list[tuple[int, int]]] = {}
         start_node = self.vocabulary.run_starts.get(first)
         if start_node is None:
             return found
         words, wanted, last = self.read.words, self._wanted, len(self.read.words) - 1
+        starts = self._sentence_starts
         for start in self.positions.get(first, ()):
             walking = [(start_node, start)]
             while walking:
                 node, at = walking.pop()
                 for run in node.ends:
                     found.setdefault(run, []).append((start, at))
-                if node.following and at < last:
+                if node.following and at < last and at + 1 not in starts:
                     for key in wanted.get(words[at + 1], ()):
                         if key in node.following:
                             walking.append((node.following[key], at + 1))
         return found
+
+    @cached_property
+    def _sentence_starts(self) -> frozenset[int]:
+        return frozenset(self.read.sentence_starts)
 
     def _follow(self, span: Span, following: list[tuple[int, int]]) -> Span | None:
         """`span` joined to the first of `following` after it in the same sentence."""
@@ -209,6 +218,19 @@ class IndexedText:
         if self.read.sentence_of(start) != self.read.sentence_of(span.start):
             return None
         return Span(span.start, end, span.phrase)
+
+    def continued(self, sentences: set[int]) -> set[int]:
+        """`sentences` with each following sentence that carries on their subject: one
+        that starts with a pronoun ("The Welsh Government decides what PLASC collects.
+        It does not collect pupils' nationality.")."""
+        words, starts = self.read.words, self.read.sentence_starts
+        found = set(sentences)
+        for sentence in sorted(sentences):
+            following = sentence + 1
+            while following < len(starts) and words[starts[following]] in CONTINUING:
+                found.add(following)
+                following += 1
+        return found
 
     def sentences(self, start: int, end: int) -> range:
         """The sentences a stretch of words runs through."""

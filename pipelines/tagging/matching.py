@@ -29,8 +29,8 @@ REPEAT_FACTOR = 0.5
 #: Nationality" as the heading, "the Home Office" in the speech) counts this much of its
 #: weight: the two halves are further apart than the rule's window.
 COMPLETED_FACTOR = 0.75
-#: A match in an item whose heading or question has one of the campaign's `exclude`
-#: phrases counts this much: the item answers a question about something else.
+#: A match in an item whose heading or question has one of the rule's `unless` or the
+#: campaign's `exclude` phrases counts this much: the item is about something else.
 EXCLUDED_CONTEXT_FACTOR = 0.5
 IN_A_LIST = 0.3
 IN_PASSING = 0.4
@@ -120,7 +120,7 @@ def text_evidence(
     found = list(hits(rule, text))
     if not found:
         return []
-    excluded = _sentences_of(text, text.find_any(stoppers)) if stoppers else set()
+    excluded = text.continued(_sentences_of(text, text.find_any(stoppers))) if stoppers else set()
     best: list[tuple[float, int, Hit]] = []
     for hit in found:
         sentences = set(text.sentences(hit.start, hit.end))
@@ -245,8 +245,8 @@ class Tagger:
         tags = []
         for campaign in self.rules.campaigns:
             evidence = campaign_evidence(campaign, indexed, cites, around)
-            if around is not None and campaign.exclude and around.find_any(campaign.exclude):
-                evidence = [_doubted(piece) for piece in evidence]
+            if around is not None:
+                evidence = _doubted_by(campaign, around, evidence)
             if context is not None and around is not None:
                 found = campaign_evidence(campaign, around, context.cites, indexed)
                 evidence += [_explained(piece, context) for piece in found]
@@ -257,12 +257,26 @@ class Tagger:
         return tags
 
 
-def _doubted(piece: Evidence) -> Evidence:
-    """A text rule's match in an item whose context is about something the campaign
-    excludes (a question on Prevent referrals): half as strong. Confirmed evidence stands."""
-    if piece.confirmed:
-        return piece
-    return replace(piece, strength=piece.strength * EXCLUDED_CONTEXT_FACTOR)
+def _doubted_by(
+    campaign: Campaign, around: IndexedText, evidence: list[Evidence]
+) -> list[Evidence]:
+    """The item's own evidence, each text rule's match half as strong when the context
+    has one of the rule's `unless` or the campaign's `exclude` phrases: the item answers a
+    question about something else (Prevent referrals, Scotland's pupil census).
+    Confirmed evidence stands."""
+    doubted = {
+        id(rule)
+        for rule, stoppers in zip(campaign.rules, campaign.stoppers, strict=True)
+        if stoppers and around.find_any(stoppers)
+    }
+    if not doubted:
+        return evidence
+    return [
+        replace(piece, strength=piece.strength * EXCLUDED_CONTEXT_FACTOR)
+        if id(piece.rule) in doubted and not piece.confirmed
+        else piece
+        for piece in evidence
+    ]
 
 
 def completed_by_context(

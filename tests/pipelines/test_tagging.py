@@ -206,6 +206,19 @@ def test_unless_cancels_a_match_in_its_own_sentence_only(tmp_path):
     assert len(tagged(tmp_path, UNLESS, english)) == 1
 
 
+def test_unless_also_covers_a_next_sentence_that_carries_on_with_a_pronoun(tmp_path):
+    welsh = "Wales has an annual school census. It records nationality in the school census."
+    assert tagged(tmp_path, UNLESS, welsh) == []
+    english = "Wales has an annual school census. The school census records nationality."
+    assert len(tagged(tmp_path, UNLESS, english)) == 1
+
+
+def test_a_phrase_does_not_run_from_one_sentence_into_the_next(tmp_path):
+    rules = "      - name: w\n        any_of: [school census]\n"
+    assert tagged(tmp_path, rules, "Help for schools\nCensus day is Sunday.") == []
+    assert len(tagged(tmp_path, rules, "Help for the school census on Sunday.")) == 1
+
+
 SCOPED = """\
       - name: data sharing in the bill
         all_of: [[education record], [share]]
@@ -363,13 +376,17 @@ EXCLUDING = """\
       - name: records
         any_of: [pupil record]
         weight: 0.8
+      - name: nationality
+        any_of: [pupil =nationality]
+        unless: [scottish]
+        weight: 0.8
       - name: named
         any_of: [record boycott]
         confirms: true
 """
 
 
-def test_a_context_about_what_the_campaign_excludes_halves_what_the_text_shows(tmp_path):
+def test_a_context_about_what_a_rule_or_campaign_excludes_halves_what_the_text_shows(tmp_path):
     rules = load_rules(write(tmp_path, VALID_CAMPAIGN.removesuffix("    rules:\n") + EXCLUDING))
     text = "Pupil records are held securely."
     assert [t.score for t in tag_text(rules, text)] == [0.8]
@@ -377,6 +394,9 @@ def test_a_context_about_what_the_campaign_excludes_halves_what_the_text_shows(t
     assert [t.score for t in tag_text(rules, text, context=question)] == [0.4]
     (named,) = tag_text(rules, "Join the record boycott.", context=question)
     assert named.status == "confirmed"
+    scottish = Context("What does the Scottish pupil census hold?", "the question")
+    assert [t.score for t in tag_text(rules, "Pupil nationality.", context=scottish)] == [0.4]
+    assert [t.score for t in tag_text(rules, "Pupil records.", context=scottish)] == [0.8]
 
 
 def test_a_hansard_item_reads_its_heading_and_a_written_answer_its_question_as_context():
