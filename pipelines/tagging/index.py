@@ -23,6 +23,8 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 #: A sentence naming this many instruments is a list of them (a committee's report of the
 #: instruments it considered, the instruments laid that day), not a discussion of one.
 LIST_LENGTH = 3
+#: How many words from a match a negation word may be and still deny it.
+NEGATION_REACH = 3
 #: Words that, starting a sentence, carry on the subject of the sentence before.
 CONTINUING = frozenset({"it", "its", "they", "these", "those", "such"})
 
@@ -127,7 +129,8 @@ class IndexedText:
         self.vocabulary = vocabulary
         self._wanted = wanted
         self._runs: dict[str, dict[tuple[str, ...], list[tuple[int, int]]]] = {}
-        self.negated = {self.read.sentence_of(position) for position in negative}
+        #: Where the negation words that negate are, in order.
+        self.negations = negative
         self.present = frozenset(self.positions)
         self._found: dict[str, list[Span]] = {}
         #: find_any's answers, by the phrase list's identity (the list is kept with its
@@ -218,6 +221,17 @@ class IndexedText:
         if self.read.sentence_of(start) != self.read.sentence_of(span.start):
             return None
         return Span(span.start, end, span.phrase)
+
+    def negated(self, start: int, end: int) -> bool:
+        """Whether a negation word in the same sentence is among, or within
+        NEGATION_REACH words of, the words from `start` to `end`: "the data is not
+        collected" denies the match; in "parents were not asked whether a record of her
+        pregnancy went to the Department" the negation is about something else."""
+        first = self.read.sentence_bounds(self.read.sentence_of(start))[0]
+        last = self.read.sentence_bounds(self.read.sentence_of(end))[1]
+        low, high = max(first, start - NEGATION_REACH), min(last, end + NEGATION_REACH)
+        index = bisect_left(self.negations, low)
+        return index < len(self.negations) and self.negations[index] <= high
 
     def continued(self, sentences: set[int]) -> set[int]:
         """`sentences` with each following sentence that carries on their subject: one

@@ -144,7 +144,7 @@ def text_evidence(
 def _strength(rule: Rule, text: IndexedText, hit: Hit, sentences: set[int]) -> float:
     if rule.confirms:
         return IN_A_LIST if sentences <= text.list_sentences else 1.0
-    if sentences & text.negated and rule.when_negated != "counts":
+    if rule.when_negated != "counts" and text.negated(hit.start, hit.end):
         return 0.0 if rule.when_negated == "cancels" else rule.weight * NEGATED_FACTOR
     return rule.weight
 

@@ -241,6 +241,14 @@ def test_a_negative_sentence_weakens_cancels_or_counts_as_the_rule_says(tmp_path
     assert [t.score for t in tags] == ([score] if score else [])
 
 
+def test_a_negation_far_from_the_match_in_a_long_sentence_does_not_deny_it(tmp_path):
+    rules = "      - name: w\n        all_of: [[pupil record], [department]]\n"
+    near = "Pupil records are not sent to the Department."
+    far = "Parents were not asked whether their children's pupil records went to the Department."
+    assert [t.score for t in tagged(tmp_path, rules, near)] == [0.3]
+    assert [t.score for t in tagged(tmp_path, rules, far)] == [0.6]
+
+
 def test_a_negation_word_in_a_not_negating_phrase_negates_nothing(tmp_path):
     rules = (
         "      - name: w\n        any_of: [pupil record]\n"
