@@ -248,7 +248,9 @@ class Tagger:
             if around is not None:
                 evidence = _doubted_by(campaign, around, evidence)
             if context is not None and around is not None:
-                found = campaign_evidence(campaign, around, context.cites, indexed)
+                found = _doubted_by(
+                    campaign, indexed, campaign_evidence(campaign, around, context.cites, indexed)
+                )
                 evidence += [_explained(piece, context) for piece in found]
                 evidence += completed_by_context(campaign, indexed, around, context)
             tag = tag_from(campaign, evidence)
@@ -260,10 +262,11 @@ class Tagger:
 def _doubted_by(
     campaign: Campaign, around: IndexedText, evidence: list[Evidence]
 ) -> list[Evidence]:
-    """The item's own evidence, each text rule's match half as strong when the context
-    has one of the rule's `unless` or the campaign's `exclude` phrases: the item answers a
-    question about something else (Prevent referrals, Scotland's pupil census).
-    Confirmed evidence stands."""
+    """The evidence of an item's words or of its context, each text rule's match half as
+    strong when the other (`around`) has one of the rule's `unless` or the campaign's
+    `exclude` phrases: an answer to a question on Prevent referrals or Scotland's pupil
+    census, a question on teachers' nationality answered from the school workforce
+    census. Confirmed evidence stands."""
     doubted = {
         id(rule)
         for rule, stoppers in zip(campaign.rules, campaign.stoppers, strict=True)

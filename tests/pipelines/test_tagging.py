@@ -405,6 +405,9 @@ def test_a_context_about_what_a_rule_or_campaign_excludes_halves_what_the_text_s
     scottish = Context("What does the Scottish pupil census hold?", "the question")
     assert [t.score for t in tag_text(rules, "Pupil nationality.", context=scottish)] == [0.4]
     assert [t.score for t in tag_text(rules, "Pupil records.", context=scottish)] == [0.8]
+    # and the other way: a question matched, its answer about the Scottish census
+    asked = Context("What of pupil nationality?", "the question")
+    assert [t.score for t in tag_text(rules, "See the Scottish census.", context=asked)] == [0.36]
 
 
 def test_a_hansard_item_reads_its_heading_and_a_written_answer_its_question_as_context():
