@@ -36,6 +36,26 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
         "si_year_number",
         "/",
     ),
+    # S.I. No. 808 of 2016, Statutory Instrument number 808 of 2016: the number, then the
+    # year, as speeches and letters write them
+    (
+        re.compile(
+            r"(?:\bS\.?\s?I\.?|\bStatutory\s+Instruments?)\s*,?\s*"
+            r"(?:No\.?|number)\s*(\d{1,5})\s+of\s+(\d{4})\b",
+            re.I,
+        ),
+        "number_of_year",
+        "of",
+    ),
+    # SI 2016 number 808
+    (
+        re.compile(
+            r"(?:\bS\.?\s?I\.?|\bStatutory\s+Instruments?)\s*,?\s*(\d{4}),?\s+number\s+(\d{1,5})\b",
+            re.I,
+        ),
+        "si_year_number",
+        "number",
+    ),
     # 2016 No. 808 (the number printed on every instrument), and "SI, 2016, No. 808" as
     # prayers against an instrument write it
     (re.compile(r"\b(\d{4}),?\s+No\.?\s*(\d{1,5})\b"), "year_no_number", "No"),
@@ -93,9 +113,9 @@ def _legislation_id(form: str, groups: Iterable[str]) -> str | None:
     if form == "url":
         kind, year, number = parts
         return f"{kind.lower()}/{year}/{int(number)}"
-    if form == "number_year":
+    if form in ("number_year", "number_of_year"):
         number, year = parts
-        if int(number) <= 12:
+        if form == "number_year" and int(number) <= 12:
             return None
         return f"uksi/{year}/{int(number)}"
     year, number = parts

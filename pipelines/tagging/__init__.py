@@ -6,7 +6,8 @@ confirmed or only suggested (with a score), and what context gave it, so staff c
 why an item is on a campaign page and fix the rule (or override the tag) when it is
 wrong.
 
-- `reading`: load and check the file (`load_rules`, `RulesError`).
+- `reading`: load and check the file (`load_rules`, `RulesError`); `rule_reading`
+  checks one rule, `checking` the lists and phrases both share.
 - `rules`: the rules as values (`CampaignRules`, `Campaign`, `Rule`, `Phrase`).
 - `words`, `index`: a text's stemmed words, sentences and rule vocabulary.
 - `matching`: rules applied to a text (`Tagger`, `tag_text`, `Context`).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cached_property
+from operator import itemgetter
 from typing import NamedTuple
 
 from pipelines.tagging.rules import Phrase, Vocabulary
@@ -22,6 +23,13 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 #: A sentence naming this many instruments is a list of them (a committee's report of the
 #: instruments it considered, the instruments laid that day), not a discussion of one.
 LIST_LENGTH = 3
+#: How many words from a match a negation word may be and still deny it.
+NEGATION_REACH = 3
+#: Words that, starting a sentence, carry on the subject of the sentence before.
+CONTINUING = frozenset({"it", "its", "they", "these", "those", "such"})
+
+
+_BY_PLACE = itemgetter(0, 1)
 
 
 class Span(NamedTuple):
@@ -32,18 +40,71 @@ class Span(NamedTuple):
     phrase: Phrase
 
 
-def _wanted(distinct: set[str], vocabulary: Vocabulary) -> dict[str, list[str]]:
-    """The index keys of each distinct word the rules ask about: its stem, or the word
-    itself where a rule wants it exactly. Each distinct word is looked at once."""
-    wanted: dict[str, list[str]] = {}
-    for word in distinct:
-        keys = [f"={word}"] if word in vocabulary.exact_words else []
+#: The phrases of a list by their telling word, by the list's identity (the list is
+#: kept with them, so its id is not reused while it is here).
+_BY_TELLING_WORD: dict[int, tuple[tuple[Phrase, ...], dict[str, tuple[Phrase, ...]]]] = {}
+
+
+def telling_word(phrase: Phrase) -> str:
+    """The index key of the phrase's longest word, the likeliest to be rare ("offic" in
+    "to the home office"): a text without it cannot have the phrase."""
+    return max(sorted(phrase.keys), key=len)
+
+
+def by_telling_word(phrases: tuple[Phrase, ...]) -> dict[str, tuple[Phrase, ...]]:
+    """`phrases` by their telling word, worked out once per list: a text can only have
+    the phrases whose telling word it has."""
+    cached = _BY_TELLING_WORD.get(id(phrases))
+    if cached is not None and cached[0] is phrases:
+        return cached[1]
+    if len(_BY_TELLING_WORD) >= 10_000:
+        _BY_TELLING_WORD.clear()
+    grouped: dict[str, list[Phrase]] = {}
+    for phrase in phrases:
+        grouped.setdefault(telling_word(phrase), []).append(phrase)
+    index = {key: tuple(group) for key, group in grouped.items()}
+    _BY_TELLING_WORD[id(phrases)] = (phrases, index)
+    return index
+
+
+#: The index key under which negation words are found (no stem has a space).
+NEGATION = " negation"
+_MAX_REMEMBERED_WORDS = 500_000
+
+
+def _keys_of(word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The index keys of a word the rules ask about: its stem, the word itself where a
+    rule wants it exactly, NEGATION for a negation word; () for any other word. Each
+    word is worked out once per set of rules and remembered."""
+    keys = vocabulary.remembered.get(word)
+    if keys is None:
+        found = [f"={word}"] if word in vocabulary.exact_words else []
         word_stem = stem(word)
         if word_stem in vocabulary.keys:
-            keys.append(word_stem)
-        if keys:
-            wanted[word] = keys
-    return wanted
+            found.append(word_stem)
+        if word in vocabulary.negations:
+            found.append(NEGATION)
+        if len(vocabulary.remembered) >= _MAX_REMEMBERED_WORDS:
+            vocabulary.remembered.clear()
+        keys = vocabulary.remembered[word] = tuple(found)
+    return keys
+
+
+def _negating(words: list[str], negative: list[int], vocabulary: Vocabulary) -> list[int]:
+    """The places of negation words that negate: not those inside a phrase of the
+    rules' `not_negating` ("not only", "whether or not")."""
+    exceptions = vocabulary.not_negating_at
+    if not exceptions:
+        return negative
+    return [
+        position
+        for position in negative
+        if not any(
+            tuple(words[position - at : position - at + len(phrase)]) == phrase
+            for phrase, at in exceptions.get(words[position], ())
+            if position >= at
+        )
+    ]
 
 
 class IndexedText:
@@ -52,47 +113,104 @@ class IndexedText:
     def __init__(self, text: str, vocabulary: Vocabulary) -> None:
         self.text = text
         self.read = read_words(text)
-        wanted = _wanted(set(self.read.words), vocabulary)
-        self.positions: dict[str, list[int]] = {}
-        negative: list[int] = []
+        wanted = {
+            word: keys for word in set(self.read.words) if (keys := _keys_of(word, vocabulary))
+        }
+        positions: dict[str, list[int]] = {}
         for position, word in enumerate(self.read.words):
             if word in wanted:
                 for key in wanted[word]:
-                    self.positions.setdefault(key, []).append(position)
-            if word in vocabulary.negations:
-                negative.append(position)
-        self.negated = {self.read.sentence_of(position) for position in negative}
+                    if key in positions:
+                        positions[key].append(position)
+                    else:
+                        positions[key] = [position]
+        negative = _negating(self.read.words, positions.pop(NEGATION, []), vocabulary)
+        self.positions = positions
+        self.vocabulary = vocabulary
+        self._wanted = wanted
+        self._runs: dict[str, dict[tuple[str, ...], list[tuple[int, int]]]] = {}
+        #: Where the negation words that negate are, in order.
+        self.negations = negative
         self.present = frozenset(self.positions)
         self._found: dict[str, list[Span]] = {}
+        #: find_any's answers, by the phrase list's identity (the list is kept with its
+        #: answer, so a list made for one call and dropped never lends its id to another).
+        self._found_any: dict[int, tuple[tuple[Phrase, ...], list[Span]]] = {}
 
     def find(self, phrase: Phrase) -> list[Span]:
-        """Every place `phrase` occurs, in order."""
-        if not phrase.keys <= self.present:
-            return []
+        """Every place `phrase` occurs, in order (worked out once per text)."""
         found = self._found.get(phrase.text)
         if found is None:
-            first, *later = phrase.segments
-            spans = [Span(start, end, phrase) for start, end in self._run(first)]
-            for segment in later:
-                following = self._run(segment)
-                spans = [joined for span in spans if (joined := self._follow(span, following))]
-            found = self._found[phrase.text] = spans
+            found = self._found[phrase.text] = self._places(phrase)
         return found
 
+    def _places(self, phrase: Phrase) -> list[Span]:
+        if not phrase.keys <= self.present:
+            return []
+        first, *later = phrase.segments
+        spans = [Span(start, end, phrase) for start, end in self._run(first)]
+        for segment in later:
+            following = self._run(segment)
+            spans = [joined for span in spans if (joined := self._follow(span, following))]
+        return spans
+
+    def may_have(self, phrases: tuple[Phrase, ...]) -> bool:
+        """Whether the text has the telling word of any of `phrases` (one set
+        operation): without, it has none of them."""
+        return not by_telling_word(phrases).keys().isdisjoint(self.present)
+
     def find_any(self, phrases: tuple[Phrase, ...]) -> list[Span]:
-        """Every place any of `phrases` occurs, ordered by where it starts."""
-        spans = [span for phrase in phrases for span in self.find(phrase)]
-        return sorted(spans, key=lambda span: (span.start, span.end))
+        """Every place any of `phrases` occurs, ordered by where it starts. A list none of
+        whose phrases can be here (the usual case: most texts are about something else)
+        costs one set operation; each list is looked for once per text."""
+        cached = self._found_any.get(id(phrases))
+        if cached is not None and cached[0] is phrases:
+            return cached[1]
+        index, known, present = by_telling_word(phrases), self._found, self.present
+        found: list[Span] = []
+        for first in index.keys() & present:
+            for phrase in index[first]:
+                spans = known.get(phrase.text)
+                if spans is None:
+                    spans = known[phrase.text] = self._places(phrase)
+                found += spans
+        found.sort(key=_BY_PLACE)
+        self._found_any[id(phrases)] = (phrases, found)
+        return found
 
     def _run(self, keys: tuple[str, ...]) -> list[tuple[int, int]]:
-        first, *rest = keys
-        starts = self.positions.get(first, [])
-        for offset, key in enumerate(rest, start=1):
-            if not starts:
-                break
-            following = set(self.positions.get(key, ()))
-            starts = [start for start in starts if start + offset in following]
-        return [(start, start + len(keys) - 1) for start in starts]
+        """Where the words of `keys` occur one after another."""
+        found = self._runs.get(keys[0])
+        if found is None:
+            found = self._runs[keys[0]] = self._runs_from(keys[0])
+        return found.get(keys, [])
+
+    def _runs_from(self, first: str) -> dict[tuple[str, ...], list[tuple[int, int]]]:
+        """Every run of the rules' phrases that starts with `first`, where it occurs:
+        one walk along the text from each place `first` is. A run stops at the end of its
+        sentence: a title ending "for schools" and a text starting "Census day" do not
+        make "school census"."""
+        found: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+        start_node = self.vocabulary.run_starts.get(first)
+        if start_node is None:
+            return found
+        words, wanted, last = self.read.words, self._wanted, len(self.read.words) - 1
+        starts = self._sentence_starts
+        for start in self.positions.get(first, ()):
+            walking = [(start_node, start)]
+            while walking:
+                node, at = walking.pop()
+                for run in node.ends:
+                    found.setdefault(run, []).append((start, at))
+                if node.following and at < last and at + 1 not in starts:
+                    for key in wanted.get(words[at + 1], ()):
+                        if key in node.following:
+                            walking.append((node.following[key], at + 1))
+        return found
+
+    @cached_property
+    def _sentence_starts(self) -> frozenset[int]:
+        return frozenset(self.read.sentence_starts)
 
     def _follow(self, span: Span, following: list[tuple[int, int]]) -> Span | None:
         """`span` joined to the first of `following` after it in the same sentence."""
@@ -103,6 +221,30 @@ class IndexedText:
         if self.read.sentence_of(start) != self.read.sentence_of(span.start):
             return None
         return Span(span.start, end, span.phrase)
+
+    def negated(self, start: int, end: int) -> bool:
+        """Whether a negation word in the same sentence is among, or within
+        NEGATION_REACH words of, the words from `start` to `end`: "the data is not
+        collected" denies the match; in "parents were not asked whether a record of her
+        pregnancy went to the Department" the negation is about something else."""
+        first = self.read.sentence_bounds(self.read.sentence_of(start))[0]
+        last = self.read.sentence_bounds(self.read.sentence_of(end))[1]
+        low, high = max(first, start - NEGATION_REACH), min(last, end + NEGATION_REACH)
+        index = bisect_left(self.negations, low)
+        return index < len(self.negations) and self.negations[index] <= high
+
+    def continued(self, sentences: set[int]) -> set[int]:
+        """`sentences` with each following sentence that carries on their subject: one
+        that starts with a pronoun ("The Welsh Government decides what PLASC collects.
+        It does not collect pupils' nationality.")."""
+        words, starts = self.read.words, self.read.sentence_starts
+        found = set(sentences)
+        for sentence in sorted(sentences):
+            following = sentence + 1
+            while following < len(starts) and words[starts[following]] in CONTINUING:
+                found.add(following)
+                following += 1
+        return found
 
     def sentences(self, start: int, end: int) -> range:
         """The sentences a stretch of words runs through."""

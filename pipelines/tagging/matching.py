@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipelines.citations import citation_mentions
 from pipelines.tagging.index import IndexedText, Span
-from pipelines.tagging.rules import Campaign, CampaignRules, Rule
+from pipelines.tagging.rules import DEFAULT_WINDOW, Campaign, CampaignRules, Phrase, Rule
 from pipelines.tagging.words import fold, read_words
 from timeline_spiders.items import Tag
 
@@ -25,6 +25,13 @@ NEGATED_FACTOR = 0.5
 CONTEXT_FACTOR = 0.9
 #: A second match of the same rule, in another sentence, counts this much of the first.
 REPEAT_FACTOR = 0.5
+#: A rule whose groups the context and the text share between them ("School Census:
+#: Nationality" as the heading, "the Home Office" in the speech) counts this much of its
+#: weight: the two halves are further apart than the rule's window.
+COMPLETED_FACTOR = 0.75
+#: A match in an item whose heading or question has one of the rule's `unless` or the
+#: campaign's `exclude` phrases counts this much: the item is about something else.
+EXCLUDED_CONTEXT_FACTOR = 0.5
 IN_A_LIST = 0.3
 IN_PASSING = 0.4
 #: How many words before a citation an `in_passing` phrase may end.
@@ -60,6 +67,8 @@ class Evidence:
 
 def hits(rule: Rule, text: IndexedText) -> Iterator[Hit]:
     """Where all of a rule's groups occur together (in order, where the rule says so)."""
+    if not all(text.may_have(phrases) for phrases in rule.groups):
+        return
     groups: list[list[Span]] = []
     for phrases in rule.groups:
         groups.append(text.find_any(phrases))
@@ -83,8 +92,11 @@ def hits(rule: Rule, text: IndexedText) -> Iterator[Hit]:
 
 
 def _bounds(rule: Rule, text: IndexedText, anchor: Span) -> tuple[int, int]:
+    """Where the rule's other groups may be: within its number of words of the anchor,
+    or in the anchor's sentence (and, in a run-on one, within the default window)."""
     if rule.within is None:
-        return text.read.sentence_bounds(text.read.sentence_of(anchor.start))
+        first, last = text.read.sentence_bounds(text.read.sentence_of(anchor.start))
+        return max(first, anchor.start - DEFAULT_WINDOW), min(last, anchor.end + DEFAULT_WINDOW)
     return anchor.start - rule.within, anchor.end + rule.within
 
 
@@ -98,15 +110,19 @@ def _first_within(group: list[Span], starts: list[int], low: int, high: int) -> 
 
 
 def text_evidence(
-    campaign: Campaign, rule: Rule, text: IndexedText, scoped: bool
+    rule: Rule, text: IndexedText, scoped: bool, stoppers: tuple[Phrase, ...] = ()
 ) -> list[Evidence]:
     """The best match of a text rule, and its best one in another sentence (repetition
-    is weaker evidence than the first match, but evidence)."""
+    is weaker evidence than the first match, but evidence). A match in a sentence with
+    one of `stoppers` (the rule's `unless` and the campaign's `exclude`) does not count."""
     if not scoped:
         return []
-    excluded = _sentences_of(text, text.find_any((*rule.unless, *campaign.exclude)))
+    found = list(hits(rule, text))
+    if not found:
+        return []
+    excluded = text.continued(_sentences_of(text, text.find_any(stoppers))) if stoppers else set()
     best: list[tuple[float, int, Hit]] = []
-    for hit in hits(rule, text):
+    for hit in found:
         sentences = set(text.sentences(hit.start, hit.end))
         if sentences & excluded:
             continue
@@ -128,7 +144,7 @@ def text_evidence(
 def _strength(rule: Rule, text: IndexedText, hit: Hit, sentences: set[int]) -> float:
     if rule.confirms:
         return IN_A_LIST if sentences <= text.list_sentences else 1.0
-    if sentences & text.negated and rule.when_negated != "counts":
+    if rule.when_negated != "counts" and text.negated(hit.start, hit.end):
         return 0.0 if rule.when_negated == "cancels" else rule.weight * NEGATED_FACTOR
     return rule.weight
 
@@ -174,12 +190,12 @@ def campaign_evidence(
     needs one of its scope phrases in the text or in the `other` text (its context, or
     the text a context surrounds)."""
     evidence: list[Evidence] = []
-    for rule in campaign.rules:
+    for rule, stoppers in zip(campaign.rules, campaign.stoppers, strict=True):
         if rule.cites:
             evidence += citation_evidence(rule, text, cites)
         else:
             scoped = not rule.scope or _has_any(rule, text) or _has_any(rule, other)
-            evidence += text_evidence(campaign, rule, text, scoped)
+            evidence += text_evidence(rule, text, scoped, stoppers)
     return evidence
 
 
@@ -229,13 +245,76 @@ class Tagger:
         tags = []
         for campaign in self.rules.campaigns:
             evidence = campaign_evidence(campaign, indexed, cites, around)
+            if around is not None:
+                evidence = _doubted_by(campaign, around, evidence)
             if context is not None and around is not None:
-                found = campaign_evidence(campaign, around, context.cites, indexed)
+                found = _doubted_by(
+                    campaign, indexed, campaign_evidence(campaign, around, context.cites, indexed)
+                )
                 evidence += [_explained(piece, context) for piece in found]
+                evidence += completed_by_context(campaign, indexed, around, context)
             tag = tag_from(campaign, evidence)
             if tag is not None:
                 tags.append(tag)
         return tags
+
+
+def _doubted_by(
+    campaign: Campaign, around: IndexedText, evidence: list[Evidence]
+) -> list[Evidence]:
+    """The evidence of an item's words or of its context, each text rule's match half as
+    strong when the other (`around`) has one of the rule's `unless` or the campaign's
+    `exclude` phrases: an answer to a question on Prevent referrals or Scotland's pupil
+    census, a question on teachers' nationality answered from the school workforce
+    census. Confirmed evidence stands."""
+    doubted = {
+        id(rule)
+        for rule, stoppers in zip(campaign.rules, campaign.stoppers, strict=True)
+        if stoppers and around.find_any(stoppers)
+    }
+    if not doubted:
+        return evidence
+    return [
+        replace(piece, strength=piece.strength * EXCLUDED_CONTEXT_FACTOR)
+        if id(piece.rule) in doubted and not piece.confirmed
+        else piece
+        for piece in evidence
+    ]
+
+
+def completed_by_context(
+    campaign: Campaign, text: IndexedText, around: IndexedText, context: Context
+) -> list[Evidence]:
+    """Matches of `all_of` rules that the context starts and the text completes: a
+    debate headed "School Census: Nationality" and a speech in it about the Home Office.
+    The context's groups must come first where the rule has an order, and a context with
+    one of the rule's `unless` or the campaign's `exclude` phrases (a debate on Wales's
+    census) completes nothing."""
+    evidence: list[Evidence] = []
+    for rule, stoppers in zip(campaign.rules, campaign.stoppers, strict=True):
+        if len(rule.groups) < 2 or rule.confirms:
+            continue
+        in_context = [bool(around.find_any(group)) for group in rule.groups]
+        if not any(in_context) or all(in_context):
+            continue
+        if rule.in_order and in_context != sorted(in_context, reverse=True):
+            continue
+        if stoppers and around.find_any(stoppers):
+            continue
+        scoped = not rule.scope or _has_any(rule, text) or _has_any(rule, around)
+        rest = tuple(group for group, had in zip(rule.groups, in_context, strict=True) if not had)
+        found = text_evidence(replace(rule, groups=rest), text, scoped, stoppers)
+        if not found:
+            continue
+        started = tuple(
+            around.find_any(group)[0].phrase.text
+            for group, had in zip(rule.groups, in_context, strict=True)
+            if had
+        )
+        explains = f"{context.describes} has '{', '.join(started)}' for '{rule.name}'"
+        strength = found[0].strength * COMPLETED_FACTOR
+        evidence.append(Evidence(rule, strength, (*started, *found[0].terms), False, explains))
+    return evidence
 
 
 def _explained(piece: Evidence, context: Context) -> Evidence:

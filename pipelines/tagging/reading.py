@@ -13,12 +13,14 @@ from typing import Any
 
 import yaml
 
+from pipelines.tagging.checking import PhraseReader, RulesError
 from pipelines.tagging.rule_reading import LEGISLATION_ID, RuleReader
-from pipelines.tagging.rules import GAP, Campaign, CampaignRules, Phrase
+from pipelines.tagging.rules import Campaign, CampaignRules, Phrase, Rule
+from pipelines.tagging.words import read_words
 from pipelines.tagging.yaml_lines import LineLoader, Located, line_of
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TOP_KEYS = frozenset({"campaigns", "tracked", "negation_words"})
+TOP_KEYS = frozenset({"campaigns", "tracked", "negation_words", "not_negating"})
 CAMPAIGN_KEYS = frozenset(
     {"slug", "hashtag", "title", "description", "search_phrases", "rules", "exclude"}
     | {"show_suggested_from"}
@@ -32,10 +34,6 @@ TRACKED_FORMS: dict[str, tuple[re.Pattern[str], str]] = {
     "committee_business": (re.compile(r"^[1-9]\d*$"), "a Committees API business id"),
     "petitions": (re.compile(r"^[1-9]\d*$"), "a petition id like 131215"),
 }
-
-
-class RulesError(ValueError):
-    """The rules file cannot be used; the message names the file and line."""
 
 
 def load_rules(path: str | Path) -> CampaignRules:
@@ -55,24 +53,8 @@ def load_rules(path: str | Path) -> CampaignRules:
     return FileReader(path).read(document)
 
 
-class FileReader:
+class FileReader(PhraseReader):
     """Turns the parsed file into CampaignRules, failing at the first mistake."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, node: Any, reason: str, line: int = 0) -> RulesError:
-        line = line or line_of(node)
-        where = f"{self.path}:{line}" if line else str(self.path)
-        return RulesError(f"{where}: {reason}.")
-
-    def known_keys(self, mapping: Located, allowed: frozenset[str], what: str) -> None:
-        for key in mapping:
-            if key not in allowed:
-                known = ", ".join(sorted(allowed))
-                raise self.fail(
-                    mapping, f"unknown {what} key '{key}' (known: {known})", mapping.line_of(key)
-                )
 
     def read(self, document: Any) -> CampaignRules:
         if not isinstance(document, Located) or not isinstance(document.get("campaigns"), list):
@@ -87,11 +69,25 @@ class FileReader:
                 raise self.fail(entry, f"campaign slug {campaign.slug!r} is used twice")
             seen.add(campaign.slug)
         negations = document.get("negation_words") or []
+        words = tuple(w.lower() for w in self.strings(document, "negation_words", negations))
         return CampaignRules(
             tuple(campaigns),
             self.tracked(document),
-            tuple(w.lower() for w in self.strings(document, "negation_words", negations)),
+            words,
+            self.not_negating(document, frozenset(words)),
         )
+
+    def not_negating(self, document: Located, negations: frozenset[str]) -> tuple[str, ...]:
+        """Phrases in which a negation word negates nothing; each must hold one."""
+        phrases = self.strings(document, "not_negating", document.get("not_negating") or [])
+        for phrase in phrases:
+            if negations.isdisjoint(read_words(phrase).words):
+                raise self.fail(
+                    document,
+                    f"'not_negating' phrase {phrase!r} has none of the negation_words",
+                    document.line_of("not_negating"),
+                )
+        return tuple(phrases)
 
     def tracked(self, document: Located) -> dict[str, tuple[str, ...]]:
         tracked = document.get("tracked") or Located()
@@ -129,13 +125,22 @@ class FileReader:
             hashtag=entry["hashtag"].strip(),
             title=entry["title"].strip(),
             description=" ".join(entry["description"].split()),
-            rules=tuple(reader.rule(rule) for rule in rules),
+            rules=(*(reader.rule(rule) for rule in rules), *self.hashtag_rule(entry)),
             show_suggested_from=self.threshold(entry),
             exclude=tuple(self.phrases(entry, "exclude", entry.get("exclude") or [])),
             search_phrases=tuple(
                 self.strings(entry, "search_phrases", entry.get("search_phrases") or [])
             ),
         )
+
+    def hashtag_rule(self, entry: Located) -> tuple[Rule, ...]:
+        """The campaign named by its own hashtag ("#LabelsLastaLifetime") confirms its tag
+        without a rule saying so."""
+        words = read_words(entry["hashtag"]).words
+        if len(words) != 1 or len(words[0]) < 4:
+            return ()
+        phrase = Phrase.parse(f"={words[0]}")
+        return (Rule(name="campaign's hashtag", groups=((phrase,),), confirms=True),)
 
     def threshold(self, entry: Located) -> float:
         value = entry.get("show_suggested_from")
@@ -147,51 +152,3 @@ class FileReader:
                 entry.line_of("show_suggested_from"),
             )
         return float(value)
-
-    def strings(self, owner: Any, key: str, values: Any, line: int = 0) -> list[str]:
-        if not isinstance(values, list) or not all(
-            isinstance(v, str) and v.strip() for v in values
-        ):
-            where = line or line_of(values) or _key_line(owner, key)
-            hint = ""
-            if isinstance(values, list) and any(isinstance(v, bool) for v in values):
-                hint = " (write no, yes, on and off in quotes: YAML reads them as true or false)"
-            raise self.fail(owner, f"'{key}' must be a list of non-empty text values{hint}", where)
-        return [v.strip() for v in values]
-
-    def phrases(self, owner: Any, key: str, values: Any) -> list[Phrase]:
-        line = line_of(values) or _key_line(owner, key)
-        phrases = []
-        for text in self.strings(owner, key, values, line):
-            problem = phrase_problem(text)
-            if problem:
-                raise self.fail(owner, f"'{key}' phrase {text!r} {problem}", line)
-            phrases.append(Phrase.parse(text))
-        return phrases
-
-
-def _key_line(owner: Any, key: str) -> int:
-    return owner.line_of(key) if isinstance(owner, Located) else line_of(owner)
-
-
-_REGEX_LIKE = re.compile(r"[\[\](){}|\\^$+?]")
-
-
-def phrase_problem(text: str) -> str:
-    """What is wrong with a phrase as staff wrote it, or "" when nothing is."""
-    if "*" in text:
-        return (
-            "has a wildcard (*): words already match their other forms (pupil matches"
-            " pupils), so write the word itself"
-        )
-    if _REGEX_LIKE.search(text):
-        return "looks like a regular expression: write the words as they appear in a text"
-    runs = [run.split() for run in text.split(GAP)]
-    if any(not run for run in runs):
-        return f"needs words on both sides of '{GAP}'"
-    words = [word.lstrip("=") for run in runs for word in run]
-    if not any(re.search(r"[A-Za-z0-9]", word) for word in words):
-        return "has no words"
-    if len(words) == 1 and len(re.sub(r"[^A-Za-z0-9]", "", words[0])) == 1:
-        return "is a single letter, which would match far too much"
-    return ""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
+from pipelines.tagging.checking import PhraseReader
 from pipelines.tagging.rules import (
     DEFAULT_WEIGHT,
     DEFAULT_WINDOW,
@@ -14,9 +15,6 @@ from pipelines.tagging.rules import (
     Rule,
 )
 from pipelines.tagging.yaml_lines import Located
-
-if TYPE_CHECKING:
-    from pipelines.tagging.reading import FileReader
 
 RULE_KEYS = frozenset(
     {"name", "cites", "in_passing", "any_of", "all_of", "within", "in_order", "unless"}
@@ -32,7 +30,7 @@ LEGISLATION_ID = re.compile(r"^[a-z]+/\d{4}/\d+$")
 class RuleReader:
     """Reads one campaign's rules with the file reader's messages and phrase checks."""
 
-    def __init__(self, file: FileReader) -> None:
+    def __init__(self, file: PhraseReader) -> None:
         self.file = file
 
     def rule(self, entry: Any) -> Rule:

@@ -84,6 +84,39 @@ class Campaign:
     exclude: tuple[Phrase, ...] = ()
     search_phrases: tuple[str, ...] = ()
 
+    @cached_property
+    def stoppers(self) -> tuple[tuple[Phrase, ...], ...]:
+        """For each rule, in order, the phrases that cancel its match in a sentence: its
+        own `unless` and the campaign's `exclude`, as one list made once."""
+        made: dict[tuple[Phrase, ...], tuple[Phrase, ...]] = {}
+        for rule in self.rules:
+            stoppers = (*rule.unless, *self.exclude)
+            made.setdefault(stoppers, stoppers)
+        return tuple(made[(*rule.unless, *self.exclude)] for rule in self.rules)
+
+
+class Runs:
+    """Runs of adjacent index keys (the parts of phrases between `...`) as a tree by
+    their first key: a text finds every run that starts at a word in one walk, however
+    many runs share that word ("pupil data", "pupil record", "pupil level data")."""
+
+    __slots__ = ("ends", "following")
+
+    def __init__(self) -> None:
+        #: Runs that end here, as their keys.
+        self.ends: list[tuple[str, ...]] = []
+        self.following: dict[str, Runs] = {}
+
+    @classmethod
+    def of(cls, runs: Iterable[tuple[str, ...]]) -> dict[str, Runs]:
+        starts: dict[str, Runs] = {}
+        for run in runs:
+            node = starts.setdefault(run[0], cls())
+            for key in run[1:]:
+                node = node.following.setdefault(key, cls())
+            node.ends.append(run)
+        return starts
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -92,10 +125,34 @@ class Vocabulary:
 
     keys: frozenset[str]
     negations: frozenset[str]
+    #: Every run of adjacent keys in the rules' phrases.
+    runs: frozenset[tuple[str, ...]] = frozenset()
+    #: The words of each phrase in which a negation word negates nothing ("not only").
+    not_negating: tuple[tuple[str, ...], ...] = ()
+
+    @cached_property
+    def not_negating_at(self) -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
+        """By negation word, each phrase that holds it and where in the phrase it is."""
+        found: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for words in self.not_negating:
+            for at, word in enumerate(words):
+                if word in self.negations:
+                    found.setdefault(word, []).append((words, at))
+        return {word: tuple(places) for word, places in found.items()}
+
+    @cached_property
+    def run_starts(self) -> dict[str, Runs]:
+        return Runs.of(self.runs)
 
     @cached_property
     def exact_words(self) -> frozenset[str]:
         return frozenset(key[1:] for key in self.keys if key.startswith("="))
+
+    @cached_property
+    def remembered(self) -> dict[str, tuple[str, ...]]:
+        """Each word's index keys once worked out (see `index`): a re-tag reads the
+        same few hundred thousand words again and again."""
+        return {}
 
 
 @dataclass(frozen=True)
@@ -103,6 +160,8 @@ class CampaignRules:
     campaigns: tuple[Campaign, ...]
     tracked: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     negation_words: tuple[str, ...] = ()
+    #: Phrases in which a negation word negates nothing: "not only", "whether or not".
+    not_negating: tuple[str, ...] = ()
 
     @property
     def slugs(self) -> list[str]:
@@ -139,4 +198,6 @@ class CampaignRules:
         return Vocabulary(
             keys=frozenset(key for phrase in phrases for key in phrase.keys),
             negations=frozenset(self.negation_words),
+            not_negating=tuple(tuple(read_words(p).words) for p in self.not_negating),
+            runs=frozenset(run for phrase in phrases for run in phrase.segments),
         )

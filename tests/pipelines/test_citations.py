@@ -14,12 +14,21 @@ from timeline_spiders.items import Document
         "Statutory Instrument 2016/808 was made in the summer",
         "the Regulations 2016 (SI, 2016, No. 808), made in July",
         "regulations 808/2016",
+        "S.I. No. 808 of 2016",
+        "Statutory Instrument number 808 of 2016, made in July",
+        "statutory instrument no 808 of 2016",
+        "SI 2016 number 808",
         "https://www.legislation.gov.uk/uksi/2016/808/made",
         "http://www.legislation.gov.uk/id/uksi/2016/808",
     ],
 )
 def test_every_way_of_writing_an_instrument_gives_its_legislation_id(text):
     assert [c.legislation_id for c in find_citations(text)] == ["uksi/2016/808"]
+
+
+def test_a_number_in_words_may_have_four_digits():
+    cited = find_citations("S.I. No. 1234 of 2016, not SI 2016 number")
+    assert [c.legislation_id for c in cited] == ["uksi/2016/1234"]
 
 
 def test_dates_and_months_are_not_citations():

@@ -56,7 +56,11 @@ def test_both_splits_are_there_and_the_test_split_is_held_out():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the rules reach 0.94-1.00 precision and 0.81-0.87 recall on the test split so far",
+    reason=(
+        "on the test split the rules reach precision 0.98 / 0.97 / 1.00 and recall"
+        " 0.87 / 0.86 / 0.83 (boycott-school-census, labels-last-a-lifetime, student-data):"
+        " recall is below 0.95"
+    ),
 )
 def test_the_campaign_rules_meet_the_quality_targets_on_the_held_out_test_split():
     """Only figures are reported, never the examples: the test split is not for tuning."""

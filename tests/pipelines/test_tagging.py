@@ -148,6 +148,36 @@ def test_a_gap_lets_words_come_between_in_the_same_sentence_only(tmp_path):
     assert tagged(tmp_path, rules, "Ask where. Nobody was born.") == []
 
 
+def test_a_sentence_rule_does_not_join_words_far_apart_in_a_run_on_sentence(tmp_path):
+    rules = (
+        "      - name: w\n        all_of: [[school census], [=nationality]]\n"
+        "        within: sentence\n"
+    )
+    assert len(tagged(tmp_path, rules, "The school census records nationality.")) == 1
+    filler = " ".join(["and"] * 45)
+    assert tagged(tmp_path, rules, f"The school census records {filler} nationality.") == []
+
+
+NAMED = """\
+      - name: one
+        all_of:
+          - &birth [=nationality, place of birth]
+          - [school census]
+      - name: two
+        all_of: [*birth, [head teacher]]
+        unless: [*birth, trip]
+"""
+
+
+def test_a_named_list_is_written_once_and_used_again_alone_or_inside_a_list(tmp_path):
+    rules = load_rules(write(tmp_path, VALID_CAMPAIGN + NAMED))
+    one, two = rules.campaigns[0].rules[:2]
+    assert one.groups[0] == two.groups[0]
+    assert [p.text for p in two.unless] == ["=nationality", "place of birth", "trip"]
+    (tag,) = tag_text(rules, "The school census asks for place of birth.")
+    assert tag.rule == "one"
+
+
 ORDERED = """\
       - name: to the Home Office
         all_of: [[pupil data], [to the home office]]
@@ -176,6 +206,19 @@ def test_unless_cancels_a_match_in_its_own_sentence_only(tmp_path):
     assert len(tagged(tmp_path, UNLESS, english)) == 1
 
 
+def test_unless_also_covers_a_next_sentence_that_carries_on_with_a_pronoun(tmp_path):
+    welsh = "Wales has an annual school census. It records nationality in the school census."
+    assert tagged(tmp_path, UNLESS, welsh) == []
+    english = "Wales has an annual school census. The school census records nationality."
+    assert len(tagged(tmp_path, UNLESS, english)) == 1
+
+
+def test_a_phrase_does_not_run_from_one_sentence_into_the_next(tmp_path):
+    rules = "      - name: w\n        any_of: [school census]\n"
+    assert tagged(tmp_path, rules, "Help for schools\nCensus day is Sunday.") == []
+    assert len(tagged(tmp_path, rules, "Help for the school census on Sunday.")) == 1
+
+
 SCOPED = """\
       - name: data sharing in the bill
         all_of: [[education record], [share]]
@@ -196,6 +239,31 @@ def test_a_negative_sentence_weakens_cancels_or_counts_as_the_rule_says(tmp_path
     rules = f"      - name: w\n        any_of: [pupil record]\n        when_negated: {policy}\n"
     tags = tagged(tmp_path, rules, "Pupil records are not shared.")
     assert [t.score for t in tags] == ([score] if score else [])
+
+
+def test_a_negation_far_from_the_match_in_a_long_sentence_does_not_deny_it(tmp_path):
+    rules = "      - name: w\n        all_of: [[pupil record], [department]]\n"
+    near = "Pupil records are not sent to the Department."
+    far = "Parents were not asked whether their children's pupil records went to the Department."
+    assert [t.score for t in tagged(tmp_path, rules, near)] == [0.3]
+    assert [t.score for t in tagged(tmp_path, rules, far)] == [0.6]
+
+
+def test_a_negation_word_in_a_not_negating_phrase_negates_nothing(tmp_path):
+    rules = (
+        "      - name: w\n        any_of: [pupil record]\n"
+        "not_negating: [not only, whether or not]\n"
+    )
+    scores = {
+        text: [t.score for t in tagged(tmp_path, rules, text)]
+        for text in (
+            "Not only pupil records were shared.",
+            "Pupil records are kept whether or not they are used.",
+            "Pupil records are not shared.",
+            "Only pupil records are not shared.",
+        )
+    }
+    assert list(scores.values()) == [[0.6], [0.6], [0.3], [0.3]]
 
 
 def test_independent_evidence_adds_up(tmp_path):
@@ -239,6 +307,16 @@ def test_an_instrument_named_by_title_and_number_in_a_list_is_one_weak_mention()
     assert (tag.status, tag.score) == ("suggested", 0.3)
 
 
+def test_the_campaign_named_by_its_own_hashtag_is_confirmed_without_a_rule():
+    (tag,) = tag_text(RULES, "Students are sharing #StudentDataPrivacy stories.")
+    assert (tag.campaign, tag.rule, tag.status) == (
+        "student-data",
+        "campaign's hashtag",
+        "confirmed",
+    )
+    assert tag_text(RULES, "Labels last for years; #LabelsLast is another campaign.") == []
+
+
 def test_a_rule_that_confirms_gives_a_confirmed_tag(tmp_path):
     rules = "      - name: named\n        any_of: [boycott school census]\n        confirms: true\n"
     assert tagged(tmp_path, rules, "Join the boycott of the school census!") == []
@@ -265,6 +343,71 @@ def test_a_speech_inherits_what_its_debate_heading_is_about_with_less_certainty(
     (tag,) = tag_text(RULES, text, [], heading)
     assert tag.campaign == "labels-last-a-lifetime"
     assert tag.context.startswith("the debate's heading matches")
+
+
+COMPLETED = """\
+      - name: census and nationality
+        all_of: [[school census], [=nationality]]
+        unless: [annual school census]
+        weight: 0.8
+      - name: data to the Home Office
+        all_of: [[pupil data], [to the home office]]
+        within: sentence
+        in_order: true
+"""
+
+
+def test_a_speech_completes_a_rule_its_debate_heading_starts(tmp_path):
+    speech = "Parents were never told that they could refuse to give a child's nationality."
+    assert tagged(tmp_path, COMPLETED, speech) == []
+    heading = Context("School Census: Pupils", "the debate's heading")
+    (tag,) = tagged(tmp_path, COMPLETED, speech, context=heading)
+    assert (tag.rule, tag.status, tag.score) == ("census and nationality", "suggested", 0.6)
+    assert tag.terms == ("school census", "=nationality")
+    assert tag.context == "the debate's heading has 'school census' for 'census and nationality'"
+
+
+def test_a_context_completes_nothing_it_cancels_or_out_of_the_rules_order(tmp_path):
+    welsh = Context("Pupil Level Annual School Census", "the debate's heading")
+    assert tagged(tmp_path, COMPLETED, "Schools ask for nationality.", context=welsh) == []
+    # The Home Office asking about pupil data is not pupil data going to it.
+    question = Context("To ask the Home Secretary what goes to the Home Office", "the question")
+    assert tagged(tmp_path, COMPLETED, "Pupil data is held securely.", context=question) == []
+    question = Context("To ask what pupil data is held", "the question")
+    (tag,) = tagged(tmp_path, COMPLETED, "None goes to the Home Office.", context=question)
+    assert tag.rule == "data to the Home Office"
+
+
+EXCLUDING = """\
+    exclude: [prevent referral]
+    rules:
+      - name: records
+        any_of: [pupil record]
+        weight: 0.8
+      - name: nationality
+        any_of: [pupil =nationality]
+        unless: [scottish]
+        weight: 0.8
+      - name: named
+        any_of: [record boycott]
+        confirms: true
+"""
+
+
+def test_a_context_about_what_a_rule_or_campaign_excludes_halves_what_the_text_shows(tmp_path):
+    rules = load_rules(write(tmp_path, VALID_CAMPAIGN.removesuffix("    rules:\n") + EXCLUDING))
+    text = "Pupil records are held securely."
+    assert [t.score for t in tag_text(rules, text)] == [0.8]
+    question = Context("How many Prevent referrals came from schools?", "the question")
+    assert [t.score for t in tag_text(rules, text, context=question)] == [0.4]
+    (named,) = tag_text(rules, "Join the record boycott.", context=question)
+    assert named.status == "confirmed"
+    scottish = Context("What does the Scottish pupil census hold?", "the question")
+    assert [t.score for t in tag_text(rules, "Pupil nationality.", context=scottish)] == [0.4]
+    assert [t.score for t in tag_text(rules, "Pupil records.", context=scottish)] == [0.8]
+    # and the other way: a question matched, its answer about the Scottish census
+    asked = Context("What of pupil nationality?", "the question")
+    assert [t.score for t in tag_text(rules, "See the Scottish census.", context=asked)] == [0.36]
 
 
 def test_a_hansard_item_reads_its_heading_and_a_written_answer_its_question_as_context():
@@ -311,6 +454,7 @@ def test_a_hansard_item_reads_its_heading_and_a_written_answer_its_question_as_c
         ("      - name: x\n        any_of: [ab]\ntracked:\n  bill: [1]\n", 12, "unknown tracked"),
         ("      - name: x\n        any_of: [ab]\ntracked:\n  bills: [x1]\n", 12, "bill id"),
         ("      - name: x\n        any_of: [yes, ab]\n", 10, "in quotes"),
+        ("      - name: x\n        any_of: [ab]\nnot_negating: [only]\n", 11, "negation_words"),
     ],
 )
 def test_a_rules_file_with_a_mistake_is_refused_naming_the_line(tmp_path, rules, line, reason):
