@@ -9,6 +9,7 @@ from datasette.utils.asgi import Request, Response
 
 from timeline_site.formatting import SOURCE_LABELS, display_moment
 from timeline_site.queries import DATABASE, latest_runs
+from timeline_spiders.sources import SOURCES
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -30,6 +31,19 @@ JOB_STEPS = {
 }
 
 
+#: How often the job asks each crawled source when it runs every hour (README, "Running
+#: it every hour"), in words.
+ASKED_EVERY = {
+    source.name: (
+        "every hour"
+        if source.refresh_every.total_seconds() <= 3600
+        else f"every {source.refresh_every.total_seconds() / 3600:.0f} hours"
+    )
+    for source in SOURCES
+    if source.crawled
+}
+
+
 def source_status(run: dict[str, Any]) -> dict[str, Any]:
     """One source's latest run, in words."""
     errors = json.loads(run["errors"] or "[]")
@@ -39,6 +53,7 @@ def source_status(run: dict[str, Any]) -> dict[str, Any]:
         **run,
         "label": label,
         "is_job": step is not None,
+        "asked_every": ASKED_EVERY.get(run["source"], ""),
         "outcome": (step[1] if run["status"] == "ok" else step[2]) if step else "",
         "errors": errors[:ERRORS_SHOWN],
         "errors_not_shown": max(0, len(errors) - ERRORS_SHOWN),

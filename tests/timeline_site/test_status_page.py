@@ -19,3 +19,9 @@ def test_what_failed_is_listed_with_its_address(site_db):
     page = get(site_db, "/status").text
     assert "Some sources failed in their last run" in page
     assert "https://hansard-api.parliament.uk/x" in page and "HTTP 500" in page
+
+
+def test_each_source_says_how_often_an_hourly_job_asks_it(site_db):
+    page = get(site_db, "/status").text
+    assert "asked every hour when the job runs hourly" in page  # the SI tracker
+    assert "asked every 6 hours when the job runs hourly" in page  # Hansard
