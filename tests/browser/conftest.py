@@ -88,7 +88,8 @@ def build_database(path: Path) -> None:
             summary='Answer <b onmouseover="window.__xss = 1">bold</b>',
             url="javascript:window.__xss='link'",
             body="Pupils' nationality in the school census.",
-            events=[Event("written_question", "2017-03-01")],
+            # Newer than anything the fixtures hold, so every page lists it first.
+            events=[Event("written_question", "2026-11-20")],
             campaigns=[Tag("boycott-school-census", "test")],
         )
     )
