@@ -26,7 +26,12 @@ from pathlib import Path
 from pipelines.database import open_database
 from pipelines.schema import migrate
 from timeline_spiders.items import Contribution, Document, Event
-from timeline_spiders.parsers.hansard import SUMMARY_CHARS, debate_url, parse_attribution
+from timeline_spiders.parsers.hansard import (
+    SUMMARY_CHARS,
+    _place,
+    debate_url,
+    parse_attribution,
+)
 from timeline_spiders.parsers.reading import snippet
 
 SYLLABLES = [
@@ -187,7 +192,7 @@ def debate_document(debate: Debate) -> Document:
         doc_type="debate",
         title=debate.title,
         url=url,
-        summary=f"{debate.house}, {debate.location}. {lead.member_name}: "
+        summary=f"{_place(debate.house, debate.location)}. {lead.member_name}: "
         f"{snippet(lead.text, SUMMARY_CHARS)}",
         body="\n\n".join(f"{s.attributed}: {s.text}" for s in debate.speeches),
         events=[Event(kind="debate", date=debate.day)],
