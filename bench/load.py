@@ -77,6 +77,8 @@ SLOW_SEARCHES = [
 HUGE_Q = "/timeline/search.json?" + urlencode({"q": ("pupil data " * 2500)[:27_000]})
 TABLE_PAGES = ["/timeline/timeline", "/timeline/items", "/timeline/contributions"]
 STREAM = "/timeline/timeline.csv?_stream=on"
+#: bin/serve's server with the guard's page cache off (bench/planted.py).
+NO_PAGE_CACHE = [PYTHON, "-m", "bench.planted", "no-page-cache"]
 
 
 @dataclass
@@ -290,7 +292,9 @@ def under(target: float, value: float, _ratio: float) -> bool:
     return value < target
 
 
-def figures_of(results: list[list[PhaseResult]], events: int) -> list[Figure]:
+def figures_of(results: list[list[PhaseResult]], events: int, variant: str = "") -> list[Figure]:
+    """The figures of one server's rounds; `variant` names a server other than bin/serve
+    as it is (its page cache off)."""
     readers = [r[0] for r in results]
     searching = [r[1] for r in results]
     hostile = [r[2] for r in results]
@@ -321,7 +325,8 @@ def figures_of(results: list[list[PhaseResult]], events: int) -> list[Figure]:
         alone = p95(readers, key)
         figures.append(
             from_runs(
-                f"6 {url} p95, readers only ({events:,} events; {described(readers, key)})",
+                f"6{variant} {url} p95, readers only ({events:,} events;"
+                f" {described(readers, key)})",
                 alone,
                 alone,
                 unit="ms",
@@ -335,7 +340,7 @@ def figures_of(results: list[list[PhaseResult]], events: int) -> list[Figure]:
         with_search = p95(searching, key)
         figures.append(
             from_runs(
-                f"6 {url} p95 while {SEARCHERS} clients run slow searches"
+                f"6{variant} {url} p95 while {SEARCHERS} clients run slow searches"
                 f" ({described(searching, key)})",
                 with_search,
                 alone,
@@ -360,7 +365,8 @@ def figures_of(results: list[list[PhaseResult]], events: int) -> list[Figure]:
         )
     figures.append(
         from_runs(
-            f"6 {EMBED} p95 under issue 13's hostile requests ({described(hostile, 'embed')};"
+            f"6{variant} {EMBED} p95 under issue 13's hostile requests"
+            f" ({described(hostile, 'embed')};"
             f" searches {described(hostile, 'long')}; huge q answered {dict(huge)})",
             under_attack,
             p95(readers, "embed"),
@@ -371,6 +377,8 @@ def figures_of(results: list[list[PhaseResult]], events: int) -> list[Figure]:
             problems=problems,
         )
     )
+    if variant:
+        return figures
     conditional = [sum(p.tallies[k].conditional for k in ("embed", "campaign")) for p in readers]
     answered = [sum(p.tallies[k].not_modified for k in ("embed", "campaign")) for p in readers]
     shares = [a / c if c else 0.0 for a, c in zip(answered, conditional, strict=True)]
@@ -398,10 +406,17 @@ def measure(
     runs: int | None = None,
     hostile_each: int = HOSTILE_EACH,
 ) -> tuple[list[Figure], dict[str, Any]]:
-    """Figure 6 against `bin/serve` (or `command`) serving `db`."""
-    with served(db, command) as (base, pid):
-        results = asyncio.run(
-            rounds(base, pid, runs or scale.runs, scale.load_seconds, hostile_each)
-        )
-        rss = peak_rss_mb_of(pid)
-    return figures_of(results, scale.events), {"server_rss_mb": rss, "results": results}
+    """Figure 6 against `bin/serve` (or `command`) serving `db`; and, unless `command`
+    is given, against the same server with its page cache off (the origin's own work
+    under the crowd, as when every reader asks for a different page)."""
+    figures, rss, all_results = [], 0.0, []
+    servers = [(command, "")] if command else [(None, ""), (NO_PAGE_CACHE, " (page cache off)")]
+    for server_command, variant in servers:
+        with served(db, server_command) as (base, pid):
+            results = asyncio.run(
+                rounds(base, pid, runs or scale.runs, scale.load_seconds, hostile_each)
+            )
+            rss = max(rss, peak_rss_mb_of(pid))
+        figures += figures_of(results, scale.events, variant)
+        all_results.append(results)
+    return figures, {"server_rss_mb": rss, "results": all_results}

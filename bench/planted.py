@@ -6,6 +6,8 @@ when they should.
 scrapy command exactly as `scrapy ARGS...` does, with the regression NAME planted first:
 
 - `unguarded`: the guard's limit on expensive requests removed (any number at once);
+- `no-page-cache`: the guard's page cache off (not a regression: figure 6 measures the
+  crowd with and without it);
 - `retag-holds-the-lock`: each chunk of a re-tag holds its write transaction 1.5 s longer
   after writing;
 - `legislation-window-only`: the legislation spider searches only the feeds of its
@@ -25,6 +27,14 @@ from timeline_site import guard, serve
 
 def unguarded() -> None:
     guard.EXPENSIVE_AT_ONCE = 10_000
+
+
+def no_page_cache() -> None:
+    """Not a regression: the site without its page cache, to measure the origin's work
+    under a crowd (figure 6 reports both)."""
+    import re
+
+    guard.CACHED_PAGES = re.compile(r"(?!)")
 
 
 def retag_holds_the_lock() -> None:
@@ -56,6 +66,7 @@ def legislation_window_only() -> None:
 
 PLANTS = {
     "unguarded": unguarded,
+    "no-page-cache": no_page_cache,
     "retag-holds-the-lock": retag_holds_the_lock,
     "legislation-window-only": legislation_window_only,
 }
