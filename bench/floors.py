@@ -351,7 +351,23 @@ def status_page() -> Floor:
         conn.execute("select source, count(*) from items group by source").fetchall()
         return latest
 
-    return Floor((read,))
+    def read_per_source(conn: sqlite3.Connection, _: dict[str, Any]) -> Rows:
+        """The same, source by source through the (source, ...) indexes."""
+        cursor = conn.execute(
+            """select r.* from runs r join (
+              select source, max(id) as id from runs group by source) l on l.id = r.id
+            order by r.source"""
+        )
+        latest = cursor.fetchall()
+        column = [d[0] for d in cursor.description].index("source")
+        for source in [row[column] for row in latest]:
+            conn.execute(
+                "select max(finished_at) from runs where source = ? and status = 'ok'", (source,)
+            ).fetchone()
+            conn.execute("select count(*) from items where source = ?", (source,)).fetchone()
+        return latest
+
+    return Floor((read, read_per_source))
 
 
 def front_page(campaigns: list[str], latest: int, upcoming: int) -> Floor:
