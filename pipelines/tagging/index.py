@@ -32,18 +32,34 @@ class Span(NamedTuple):
     phrase: Phrase
 
 
-def _wanted(distinct: set[str], vocabulary: Vocabulary) -> dict[str, list[str]]:
+#: Words whose keys are remembered per vocabulary (the vocabulary of a year of Hansard
+#: is a few hundred thousand words; past this the rest are worked out each time).
+MAX_REMEMBERED_WORDS = 500_000
+
+
+def _wanted(distinct: set[str], vocabulary: Vocabulary) -> dict[str, tuple[str, ...]]:
     """The index keys of each distinct word the rules ask about: its stem, or the word
-    itself where a rule wants it exactly. Each distinct word is looked at once."""
-    wanted: dict[str, list[str]] = {}
+    itself where a rule wants it exactly. Each distinct word is looked at once, and
+    its keys remembered for the next text."""
+    known = vocabulary.keys_of_words
+    wanted: dict[str, tuple[str, ...]] = {}
     for word in distinct:
-        keys = [f"={word}"] if word in vocabulary.exact_words else []
-        word_stem = stem(word)
-        if word_stem in vocabulary.keys:
-            keys.append(word_stem)
+        keys = known.get(word)
+        if keys is None:
+            keys = _keys_of(word, vocabulary)
+            if len(known) < MAX_REMEMBERED_WORDS:
+                known[word] = keys
         if keys:
             wanted[word] = keys
     return wanted
+
+
+def _keys_of(word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+    keys = [f"={word}"] if word in vocabulary.exact_words else []
+    word_stem = stem(word)
+    if word_stem in vocabulary.keys:
+        keys.append(word_stem)
+    return tuple(keys)
 
 
 class IndexedText:
@@ -81,7 +97,11 @@ class IndexedText:
 
     def find_any(self, phrases: tuple[Phrase, ...]) -> list[Span]:
         """Every place any of `phrases` occurs, ordered by where it starts."""
-        spans = [span for phrase in phrases for span in self.find(phrase)]
+        present = self.present
+        # The presence test inline: most phrases are absent from most texts.
+        spans = [span for phrase in phrases if phrase.keys <= present for span in self.find(phrase)]
+        if len(spans) < 2:
+            return spans
         return sorted(spans, key=lambda span: (span.start, span.end))
 
     def _run(self, keys: tuple[str, ...]) -> list[tuple[int, int]]:

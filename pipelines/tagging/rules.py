@@ -97,6 +97,12 @@ class Vocabulary:
     def exact_words(self) -> frozenset[str]:
         return frozenset(key[1:] for key in self.keys if key.startswith("="))
 
+    @cached_property
+    def keys_of_words(self) -> dict[str, tuple[str, ...]]:
+        """The index keys of each word met so far (see `index._wanted`): a re-tag meets
+        the same words in a million texts, so each is stemmed and looked up once."""
+        return {}
+
 
 @dataclass(frozen=True)
 class CampaignRules:
