@@ -9,11 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,19 +34,56 @@ class Scale:
     #: Figure 3: events (one item each) and contributions in the search database.
     events: int
     db_contributions: int
-    #: Requests per measured query or page (p50/p95 come from these).
+    #: Requests per page per run (each run's p50/p95 come from these).
     samples: int
     #: Figure 4: statutory instruments the legislation source serves.
     instruments: int
+    #: Runs of each figure (its median, min and max are reported): at least 5, except
+    #: in the test suite's smoke scale.
+    runs: int = 5
+    #: Figure 6: seconds of each load phase (the whole load test stays under 60 s).
+    load_seconds: float = 3.0
+    #: Figure 7: items re-tagged, and how many times (a re-tag of a million items takes
+    #: most of an hour here, so the full scale runs it once).
+    retag_events: int = 20_000
+    retag_runs: int = 5
+    #: Runs of the figures that copy and work on the whole figure 3 database.
+    heavy_runs: int = 5
 
 
 SCALES = {
     # For the test suite: seconds, not minutes.
-    "smoke": Scale("smoke", 400, 20, 30, 2_000, 6_000, 5, 12),
-    # `make bench`: a few minutes on two cores.
-    "quick": Scale("quick", 20_000, 20, 1_000, 100_000, 300_000, 40, 300),
+    "smoke": Scale(
+        "smoke",
+        400,
+        20,
+        30,
+        2_000,
+        6_000,
+        4,
+        12,
+        runs=2,
+        load_seconds=1.0,
+        retag_events=2_000,
+        retag_runs=1,
+        heavy_runs=1,
+    ),
+    # `make bench`: about a quarter of an hour on two cores.
+    "quick": Scale("quick", 20_000, 20, 1_000, 100_000, 300_000, 30, 300),
     # `make bench SCALE=full`: the sizes in the issue.
-    "full": Scale("full", 200_000, 20, 5_000, 1_000_000, 3_000_000, 100, 2_000),
+    "full": Scale(
+        "full",
+        200_000,
+        20,
+        5_000,
+        1_000_000,
+        3_000_000,
+        30,
+        2_000,
+        retag_events=1_000_000,
+        retag_runs=1,
+        heavy_runs=1,
+    ),
 }
 
 
@@ -63,28 +102,53 @@ def data_dir(scale: Scale, *parts: str) -> Path:
 
 @dataclass
 class Figure:
-    """One measured figure: value and baseline in the same unit, and the target."""
+    """One measured figure: the median of several runs of the thing measured and of its
+    baseline (taken in the same runs, in alternating order), with their spread.
+
+    `met` is the target met and every other check that gates the figure passed;
+    `problems` says which checks failed, so a MISSED figure says why.
+    """
 
     name: str
     value: float
     baseline: float
     unit: str
     baseline_label: str
-    #: The target, as text, and whether it is met.
+    #: The target, as text, and whether it is met (checks aside).
     target: str
     met: bool
-    #: value / baseline, or None where the baseline is only context (absolute targets).
+    #: value / baseline (the median of each run's ratio), or None where the baseline is
+    #: only context.
     ratio: float | None = None
     notes: str = ""
+    #: (min, max) over the runs of the value, the baseline and the ratio.
+    value_range: tuple[float, float] | None = None
+    baseline_range: tuple[float, float] | None = None
+    ratio_range: tuple[float, float] | None = None
+    runs: int = 1
+    #: Checks that gate the figure and failed (a full scan, a baseline that is not a
+    #: floor, a result of the wrong size, errors...).
+    problems: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.problems:
+            self.met = False
 
     def line(self) -> str:
         ratio = f"{self.ratio:.3f}" if self.ratio is not None else "n/a"
-        return (
-            f"{self.name}: {_number(self.value)} {self.unit}"
-            f" | baseline {_number(self.baseline)} {self.unit} ({self.baseline_label})"
+        if self.ratio_range is not None:
+            ratio += f" ({self.ratio_range[0]:.3f}-{self.ratio_range[1]:.3f})"
+        text = (
+            f"{self.name}: {_number(self.value)}{_range(self.value_range)} {self.unit}"
+            f" | baseline {_number(self.baseline)}{_range(self.baseline_range)} {self.unit}"
+            f" ({self.baseline_label})"
             f" | ratio {ratio} | target {self.target}"
+            f" | median of {self.runs} run{'s' if self.runs != 1 else ''}"
             f" | {'MET' if self.met else 'MISSED'}"
         )
+        if self.problems:
+            text += " [" + "; ".join(self.problems) + "]"
+        return text
 
 
 def _number(value: float) -> str:
@@ -93,6 +157,60 @@ def _number(value: float) -> str:
     if value >= 10:
         return f"{value:.1f}"
     return f"{value:.3g}"
+
+
+def _range(span: tuple[float, float] | None) -> str:
+    return f" ({_number(span[0])}-{_number(span[1])})" if span else ""
+
+
+def from_runs(
+    name: str,
+    values: list[float],
+    baselines: list[float],
+    *,
+    unit: str,
+    baseline_label: str,
+    target: str,
+    met: Callable[[float, float], bool],
+    ratio_of: Callable[[float, float], float] | None = lambda value, base: value / base,
+    problems: list[str] | None = None,
+) -> Figure:
+    """A figure from paired runs: run i measured values[i] and baselines[i] together.
+    The ratio is the median of each run's own ratio; `met(value, ratio)` decides."""
+    value, baseline = statistics.median(values), statistics.median(baselines)
+    ratios = [ratio_of(v, b) for v, b in zip(values, baselines, strict=True)] if ratio_of else []
+    ratio = statistics.median(ratios) if ratios else None
+    return Figure(
+        name=name,
+        value=value,
+        baseline=baseline,
+        unit=unit,
+        baseline_label=baseline_label,
+        target=target,
+        met=met(value, ratio if ratio is not None else float("nan")),
+        ratio=ratio,
+        value_range=(min(values), max(values)),
+        baseline_range=(min(baselines), max(baselines)),
+        ratio_range=(min(ratios), max(ratios)) if ratios else None,
+        runs=len(values),
+        problems=list(problems or []),
+    )
+
+
+def alternating(
+    measure: Callable[[], float], baseline: Callable[[], float], runs: int
+) -> tuple[list[float], list[float]]:
+    """`runs` paired measurements, the thing measured first in even runs and the baseline
+    first in odd ones, so neither always gets the warmer (or the noisier) turn."""
+    values, baselines = [], []
+    for run in range(runs):
+        if run % 2 == 0:
+            values.append(measure())
+            baselines.append(baseline())
+        else:
+            baselines.append(baseline())
+            values.append(measure())
+    return values, baselines
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -1,4 +1,5 @@
-"""The crawl of figure 2, in its own process: `python -m bench.crawl_child BASE IDS_JSON`.
+"""The crawl of figure 2, in its own process:
+`python -m bench.crawl_child BASE IDS_JSON [-s NAME=VALUE ...]`.
 
 Prints one JSON line: seconds from engine start to spider close, responses, items.
 """
@@ -38,6 +39,13 @@ class DebateBenchSpider(scrapy.Spider):
 
 def main() -> None:
     base, ids_path = sys.argv[1], sys.argv[2]
+    # `-s NAME=VALUE` after them: settings planted by the tests (a delay left on, say).
+    extra = sys.argv[3:]
+    planted = dict(
+        value.split("=", 1)
+        for flag, value in zip(extra[::2], extra[1::2], strict=True)
+        if flag == "-s"
+    )
     ids = json.loads(Path(ids_path).read_text())
     settings = get_project_settings()
     settings.setdict(
@@ -53,6 +61,7 @@ def main() -> None:
         },
         priority="cmdline",
     )
+    settings.setdict(planted, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(DebateBenchSpider)
     times: dict[str, float] = {}

@@ -20,7 +20,7 @@ import random
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipelines.database import open_database
@@ -322,15 +322,36 @@ SOURCE_MIX = [
     ("legislation", "uksi", "si_made", 0.05),
 ]
 TAG_RATES = {"boycott-school-census": 0.02, "labels-last-a-lifetime": 0.01}
+#: Of the tags, the share the rules only suggest (scored below 1), as the real rules do.
+SUGGESTED_SHARE = 0.15
+SHOW_SUGGESTED_FROM = 0.5
 CITATION_RATE = 0.03
+#: The most-cited instrument, stored with its own three events like a real one.
+MOST_CITED = "uksi/2016/808"
+#: How first_seen is spread, as the real job writes it: one back-fill a year before the
+#: database was built (most events, stamped batch by batch over an hour or two), then
+#: one run a night finding what was new, plus a few old items found late.
+BACKFILL_DAYS_AGO = 365
+FOUND_LATE_RATE = 0.02
 BATCH = 5_000
+#: Part of the cached database's name: change it when what is generated changes.
+DATABASE_VERSION = 2
+
+
+def first_seen_stamp(night: date, seconds: int) -> str:
+    moment = datetime(night.year, night.month, night.day, 2, tzinfo=UTC)
+    return (moment + timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
 def build_database(path: Path, events: int, contributions: int, seed: int = 8) -> Path:
-    """A timeline database of `events` items (one event each) and `contributions` speeches
-    spread over the debates, in the project's schema (indexes, views, search index)."""
+    """A timeline database of `events` items (one event each, and the most-cited
+    instrument with its three) and `contributions` speeches spread over the debates, in
+    the project's schema (indexes, views, search index), as the real job leaves it:
+    debates' bodies are their speeches, most tags confirmed and some only suggested,
+    first_seen spread over a back-fill and a year of nightly runs, and a `runs` row per
+    source per night."""
     if path.exists():
-        return path
+        return as_the_job_leaves_it(path)
     partial = path.with_name(path.name + ".partial")
     partial.parent.mkdir(parents=True, exist_ok=True)
     for leftover in partial.parent.glob(partial.name + "*"):
@@ -344,15 +365,32 @@ def build_database(path: Path, events: int, contributions: int, seed: int = 8) -
     conn.execute("pragma cache_size = -200000")
     rng = random.Random(seed)
     words = Words(seed)
+    built = date.today()
+    backfill = built - timedelta(days=BACKFILL_DAYS_AGO)
+    last_night = built - timedelta(days=1)
+    days = (built + timedelta(days=60) - START).days
     debates_total = int(events * SOURCE_MIX[0][3])
     per_debate = max(1, contributions // max(1, debates_total))
-    seen_at = "2025-01-01T02:00:00+00:00"
     conn.executemany(
-        "insert or ignore into campaigns (slug, hashtag, title, description) values (?,?,?,?)",
-        [(slug, f"#{slug}", slug.replace("-", " ").title(), "") for slug in TAG_RATES],
+        "insert or ignore into campaigns (slug, hashtag, title, description,"
+        " show_suggested_from) values (?,?,?,?,?)",
+        [
+            (slug, f"#{slug}", slug.replace("-", " ").title(), "", SHOW_SUGGESTED_FROM)
+            for slug in TAG_RATES
+        ],
     )
     made_contributions = 0
     number = 0
+
+    def found(day: date) -> str:
+        """When the job first stored an item of this date."""
+        if rng.random() < FOUND_LATE_RATE:
+            night = backfill + timedelta(days=rng.randint(1, BACKFILL_DAYS_AGO - 1))
+            return first_seen_stamp(night, rng.randrange(600))
+        if day < backfill:
+            return first_seen_stamp(backfill, number // 200)
+        return first_seen_stamp(min(day + timedelta(days=1), last_night), rng.randrange(600))
+
     with conn:
         for source, doc_type, kind, share in SOURCE_MIX:
             count = debates_total if source == "hansard" else int(events * share)
@@ -361,59 +399,138 @@ def build_database(path: Path, events: int, contributions: int, seed: int = 8) -
                 for _ in range(min(BATCH, count - start)):
                     number += 1
                     item_id = f"{source}:{number:08d}"
-                    day = (START + timedelta(days=rng.randrange(DAYS + 60))).isoformat()
+                    day = START + timedelta(days=rng.randrange(days))
+                    seen_at = found(day)
                     title = words.text(8).rstrip(".")
                     body = words.text(rng.randint(40, 100))
                     url = f"https://example.org/{source}/{number}"
+                    if source == "hansard":
+                        wanted = min(per_debate, contributions - made_contributions)
+                        speeches = []
+                        for order in range(1, wanted + 1):
+                            member = rng.randrange(1400)
+                            text = words.text(rng.randint(20, 60))
+                            speeches.append(f"Member {member} (Con): {text}")
+                            speech_rows.append(
+                                (f"{item_id}:c{order}", item_id, f"c{order}", order,
+                                 1000 + member, f"Member {member}", "", text, url)
+                            )  # fmt: skip
+                        made_contributions += wanted
+                        body = "\n\n".join(speeches) or body
                     items.append(
                         (item_id, source, doc_type, title, body[:200], body, url, "{}",
                          f"{number:064x}", seen_at, seen_at, seen_at)
                     )  # fmt: skip
                     event_rows.append(
-                        (f"{item_id}:{kind}", item_id, kind, day, "", "", "", seen_at)
-                    )
-                    if source == "hansard":
-                        wanted = min(per_debate, contributions - made_contributions)
-                        for order in range(1, wanted + 1):
-                            speech_rows.append(
-                                (f"{item_id}:c{order}", item_id, f"c{order}", order,
-                                 1000 + rng.randrange(1400), f"Member {rng.randrange(1400)}",
-                                 "", words.text(rng.randint(20, 60)), url)
-                            )  # fmt: skip
-                        made_contributions += wanted
+                        (f"{item_id}:{kind}", item_id, kind, day.isoformat(), "", "", "",
+                         seen_at)
+                    )  # fmt: skip
                     for slug, rate in TAG_RATES.items():
                         if rng.random() < rate:
-                            tags.append((item_id, slug, "bench rule", "[]"))
+                            suggested = rng.random() < SUGGESTED_SHARE
+                            status = "suggested" if suggested else "confirmed"
+                            score = round(rng.uniform(0.2, 0.95), 2) if suggested else 1.0
+                            tags.append((item_id, slug, "bench rule", "[]", status, score, ""))
                     if rng.random() < CITATION_RATE:
-                        cites.append((item_id, "uksi/2016/808", "SI 2016/808"))
-                conn.executemany(
-                    "insert into items (id, source, doc_type, title, summary, body, url,"
-                    " metadata, content_hash, first_seen, last_seen, last_changed)"
-                    " values (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    items,
-                )
-                conn.executemany(
-                    "insert into events (id, item_id, kind, date, title, summary, url,"
-                    " first_seen) values (?,?,?,?,?,?,?,?)",
-                    event_rows,
-                )
-                conn.executemany(
-                    "insert into contributions (id, item_id, external_id, position,"
-                    " member_id, member_name, column_ref, text, url) values (?,?,?,?,?,?,?,?,?)",
-                    speech_rows,
-                )
-                conn.executemany(
-                    "insert into item_campaigns (item_id, campaign, rule, terms) values (?,?,?,?)",
-                    tags,
-                )
-                conn.executemany(
-                    "insert into citations (item_id, legislation_id, matched_text) values (?,?,?)",
-                    cites,
-                )
+                        cites.append((item_id, MOST_CITED, "SI 2016/808"))
+                _insert(conn, items, event_rows, speech_rows, tags, cites)
+        _insert(conn, *_most_cited_instrument(backfill))
+        conn.executemany(
+            "insert into runs (job_id, source, started_at, finished_at, status, finish_reason,"
+            " requests, items_new, items_changed, items_unchanged, items_gone, items_stored,"
+            " items_live, errors_count, errors) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            _runs(backfill, last_night, rng),
+        )
     conn.execute("insert into items_fts (items_fts) values ('optimize')")
-    conn.execute("analyze")
     conn.commit()
     conn.execute("pragma journal_mode = wal")
     conn.close()
     partial.rename(path)
+    return as_the_job_leaves_it(path)
+
+
+def as_the_job_leaves_it(path: Path) -> Path:
+    """The database as the nightly job would leave it: in the current schema (a cached
+    database from before a schema change is migrated, as the job migrates the live
+    one) and without the planner statistics ANALYZE makes, which the job never makes
+    (so SQLite plans the pages here as it does on the live site)."""
+    db = open_database(path)
+    try:
+        migrate(db)
+        for table in ("sqlite_stat1", "sqlite_stat4"):
+            db.execute(f"drop table if exists {table}")
+        db.conn.commit()
+    finally:
+        db.conn.close()
     return path
+
+
+def _insert(conn, items, event_rows, speech_rows, tags, cites) -> None:
+    conn.executemany(
+        "insert into items (id, source, doc_type, title, summary, body, url,"
+        " metadata, content_hash, first_seen, last_seen, last_changed)"
+        " values (?,?,?,?,?,?,?,?,?,?,?,?)",
+        items,
+    )
+    conn.executemany(
+        "insert into events (id, item_id, kind, date, title, summary, url,"
+        " first_seen) values (?,?,?,?,?,?,?,?)",
+        event_rows,
+    )
+    conn.executemany(
+        "insert into contributions (id, item_id, external_id, position,"
+        " member_id, member_name, column_ref, text, url) values (?,?,?,?,?,?,?,?,?)",
+        speech_rows,
+    )
+    conn.executemany(
+        "insert into item_campaigns (item_id, campaign, rule, terms, status, score, context)"
+        " values (?,?,?,?,?,?,?)",
+        tags,
+    )
+    conn.executemany(
+        "insert into citations (item_id, legislation_id, matched_text) values (?,?,?)",
+        cites,
+    )
+
+
+def _most_cited_instrument(backfill: date) -> tuple[list, list, list, list, list]:
+    item_id = f"legislation:{MOST_CITED}"
+    seen_at = first_seen_stamp(backfill, 0)
+    title = (
+        "The Education (Pupil Information) (England) (Miscellaneous Amendments) Regulations 2016"
+    )
+    body = "These Regulations add nationality and country of birth to the school census."
+    item = (item_id, "legislation", "statutory_instrument", title, body, body,
+            f"https://www.legislation.gov.uk/{MOST_CITED}/made", "{}", "808" * 8, seen_at,
+            seen_at, seen_at)  # fmt: skip
+    events = [
+        (f"{item_id}:{kind}", item_id, kind, day, "", "", "", seen_at)
+        for kind, day in (
+            ("si_made", "2016-09-01"),
+            ("si_laid", "2016-09-05"),
+            ("si_in_force", "2016-09-26"),
+        )
+    ]
+    tags = [(item_id, "boycott-school-census", "bench rule", "[]", "confirmed", 1.0, "")]
+    return [item], events, [], tags, []
+
+
+def _runs(first: date, last: date, rng: random.Random) -> list[tuple]:
+    """A run per source per night, one in fifty failed, as `runs` holds them."""
+    rows = []
+    night = first
+    while night <= last:
+        started = first_seen_stamp(night, 0)
+        finished = first_seen_stamp(night, 900)
+        for source, *_ in SOURCE_MIX:
+            failed = rng.random() < 0.02
+            errors = (
+                [{"url": f"https://example.org/{source}", "reason": "HTTP 503"}] if failed else []
+            )
+            rows.append(
+                (night.isoformat(), source, started, finished, "failed" if failed else "ok",
+                 "finished", rng.randint(5, 200), rng.randint(0, 30), rng.randint(0, 5),
+                 rng.randint(0, 100), 0, 0, 0, len(errors), json.dumps(errors))
+            )  # fmt: skip
+        night += timedelta(days=1)
+    return rows

@@ -52,7 +52,7 @@ async def campaign_calendar(datasette: Datasette, request: Request) -> Response:
     db = datasette.get_database(DATABASE)
     slug = request.url_vars["slug"]
     campaign = await campaign_or_404(db, slug)
-    events = await campaign_events(db, slug, upcoming_query(limit=200))
+    events = await campaign_events(db, slug, upcoming_query(limit=200), why_shown=False)
     return Response(
         calendar(events, campaign, public_url(datasette)),
         content_type="text/calendar; charset=utf-8",

@@ -64,7 +64,8 @@ class Filters:
         conditions = {
             "kind": "events.kind = :kind",
             "source": "items.source = :source",
-            "year": "substr(events.date, 1, 4) = :year",
+            # A range, so the date index can be used: dates are YYYY-MM-DD.
+            "year": "events.date between :year || '-01-01' and :year || '-12-31'",
             "since": "events.date >= :since",
             "before": "events.date < :before",
         }
@@ -168,8 +169,12 @@ async def embed_page(datasette: Datasette, request: Request) -> Response:
     context = {
         "campaign": campaign,
         "messages": options.messages,
-        "upcoming": await campaign_events(db, slug, upcoming_query(limit=EMBED_UPCOMING)),
-        "events": await campaign_events(db, slug, past_query(clauses, params, "", options.limit)),
+        "upcoming": await campaign_events(
+            db, slug, upcoming_query(limit=EMBED_UPCOMING), why_shown=False
+        ),
+        "events": await campaign_events(
+            db, slug, past_query(clauses, params, "", options.limit), why_shown=False
+        ),
         "full_page": public_url(datasette, f"/campaign/{slug}"),
     }
     return Response.html(await datasette.render_template("embed.html", context, request=request))

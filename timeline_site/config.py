@@ -132,7 +132,13 @@ def build_datasette(
         settings=SETTINGS,
         static_mounts=[("assets", str(STATIC))],
     )
-    datasette.add_database(
-        Database(datasette, path=str(path), is_mutable=not immutable), name=DATABASE
-    )
+    if immutable:
+        # A published copy (timeline_site/publish.py): opened again when a new one is
+        # renamed over it.
+        from timeline_site.publish import PublishedDatabase
+
+        database: Database = PublishedDatabase(datasette, path=str(path), is_mutable=False)
+    else:
+        database = Database(datasette, path=str(path), is_mutable=True)
+    datasette.add_database(database, name=DATABASE)
     return datasette

@@ -26,8 +26,12 @@ async def front_page(datasette: Datasette, request: Request) -> Response:
         campaigns.append(
             {
                 **dict(row),
-                "latest": await campaign_events(db, slug, past_query([], {}, "", LATEST_SHOWN)),
-                "upcoming": await campaign_events(db, slug, upcoming_query(UPCOMING_SHOWN)),
+                "latest": await campaign_events(
+                    db, slug, past_query([], {}, "", LATEST_SHOWN), why_shown=False
+                ),
+                "upcoming": await campaign_events(
+                    db, slug, upcoming_query(UPCOMING_SHOWN), why_shown=False
+                ),
             }
         )
     updated = await db.execute("select max(finished_at) from runs where status = 'ok'")

@@ -13,8 +13,13 @@ A stranger on the open web can send anything. Before a request reaches Datasette
   the campaign pages and embeds always have one free; a request that cannot start within
   `EXPENSIVE_WAIT_SECONDS` is answered 503 with Retry-After;
 - a page is answered 304 when the browser or a cache already has it (an ETag made from
-  the database's last write, today's date and the request), and every page says how long
-  it may be kept, so a crowd sent by a share on social media is served from caches.
+  the database's last write, today's date and the request; or a Last-Modified date, the
+  later of the last write, midnight and the server's start), and every page says how
+  long it may be kept, so a crowd sent by a share on social media is served from caches;
+- the pages such a crowd asks for (campaign pages, embeds, feeds, the front and status
+  pages, instrument pages) are kept in a small in-process cache under that ETag, so the
+  thousandth reader of an embed costs a dictionary lookup, not a render, even with no
+  CDN in front; a write by the nightly job changes the ETag, so nothing stale is served.
 """
 
 from __future__ import annotations
@@ -23,8 +28,11 @@ import asyncio
 import hashlib
 import os
 import re
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, datetime
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -53,6 +61,15 @@ CACHE_SECONDS = {"/embed/": 300, "/campaign/": 300, "/timeline/": 300, "/status"
 DEFAULT_CACHE_SECONDS = 300
 #: Made once per process: a new release changes every ETag.
 _RELEASE = os.urandom(8).hex()
+_STARTED = time.time()
+#: Pages kept whole in memory under their ETag (what a crowd asks for), and the bounds
+#: of that cache: a page over PAGE_BYTES is not kept; the least recently used go first.
+CACHED_PAGES = re.compile(
+    r"^/$|^/status$|^/campaign/[a-z0-9-]+(\.ics)?$|^/embed/[a-z0-9-]+$|^/si/[a-z]+/\d{4}/\d+$"
+    r"|^/timeline/(campaign_feed|new_since)\.atom$"
+)
+CACHE_BYTES = 16_000_000
+PAGE_BYTES = 1_000_000
 
 
 def refusal(query_string: bytes) -> str | None:
@@ -95,6 +112,78 @@ def etag_for(scope: dict[str, Any], db_files: list[Path]) -> str:
     return '"' + hashlib.sha256(key.encode("latin-1", "replace")).hexdigest()[:32] + '"'
 
 
+def last_modified(db_files: list[Path]) -> float:
+    """When what a page shows last changed, at the latest: the database's last write,
+    midnight (upcoming events become past ones), or this release's start."""
+    stamps = [p.stat().st_mtime for p in db_files if p.exists()]
+    midnight = datetime.combine(date.today(), datetime.min.time()).timestamp()
+    return float(int(max([*stamps, midnight, _STARTED])))
+
+
+def not_modified(scope: dict[str, Any], etag: str, modified: float) -> bool:
+    """Whether the client already has this page: its ETag, or (when it sends none) a
+    date no earlier than the last change."""
+    if scope["method"] not in ("GET", "HEAD"):
+        return False
+    headers = dict(scope.get("headers") or [])
+    if b"if-none-match" in headers:
+        return etag in _if_none_match(scope)
+    since = headers.get(b"if-modified-since", b"").decode("latin-1")
+    if not since:
+        return False
+    try:
+        return parsedate_to_datetime(since).timestamp() >= modified
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+class PageCache:
+    """Whole 200 responses under their ETag, least recently used dropped first."""
+
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.pages: OrderedDict[str, tuple[Message, bytes]] = OrderedDict()
+
+    def get(self, etag: str) -> tuple[Message, bytes] | None:
+        page = self.pages.get(etag)
+        if page is not None:
+            self.pages.move_to_end(etag)
+        return page
+
+    def put(self, etag: str, start: Message, body: bytes) -> None:
+        if len(body) > PAGE_BYTES or etag in self.pages:
+            return
+        self.pages[etag] = (start, body)
+        self.size += len(body)
+        while self.size > self.max_bytes:
+            _, (_, dropped) = self.pages.popitem(last=False)
+            self.size -= len(dropped)
+
+    def recording(self, etag: str, send: Send) -> Send:
+        """`send`, keeping a copy of a 200 response to put under `etag` once complete."""
+        start: Message | None = None
+        parts: list[bytes] = []
+        size = 0
+
+        async def send_and_keep(message: Message) -> None:
+            nonlocal start, size
+            if message["type"] == "http.response.start":
+                # A page that sets a cookie is one reader's, not everyone's.
+                cookie = any(n.lower() == b"set-cookie" for n, _ in message.get("headers", []))
+                start = message if message["status"] == 200 and not cookie else None
+            elif message["type"] == "http.response.body" and start is not None:
+                parts.append(message.get("body", b""))
+                size += len(parts[-1])
+                if size > PAGE_BYTES:
+                    start = None
+                elif not message.get("more_body", False):
+                    self.put(etag, start, b"".join(parts))
+            await send(message)
+
+        return send_and_keep
+
+
 def cache_seconds(path: str) -> int:
     matching = (s for prefix, s in CACHE_SECONDS.items() if path.startswith(prefix))
     return next(matching, DEFAULT_CACHE_SECONDS)
@@ -118,10 +207,11 @@ async def answer(
 class Guard:
     """The ASGI wrapper: refuse, limit, then pass on with caching headers."""
 
-    def __init__(self, app: ASGIApp, db_files: list[Path]) -> None:
+    def __init__(self, app: ASGIApp, db_files: Callable[[], list[Path]]) -> None:
         self.app = app
         self.db_files = db_files
         self.expensive = asyncio.Semaphore(EXPENSIVE_AT_ONCE)
+        self.cache = PageCache()
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -137,11 +227,22 @@ class Guard:
         if reason:
             await answer(scope, send, 400, f"This address asks for too much: {reason}.", [])
             return
-        etag = etag_for(scope, self.db_files)
-        if scope["method"] in ("GET", "HEAD") and etag in _if_none_match(scope):
+        db_files = self.db_files()
+        etag = etag_for(scope, db_files)
+        modified = last_modified(db_files)
+        if not_modified(scope, etag, modified):
             await answer(scope, send, 304, "", [(b"etag", etag.encode())])
             return
-        send = self.with_cache_headers(send, path, etag)
+        send = self.with_cache_headers(send, path, etag, modified)
+        cacheable = scope["method"] == "GET" and bool(CACHED_PAGES.match(path))
+        if cacheable and not is_expensive(path, query):
+            cached = self.cache.get(etag)
+            if cached is not None:
+                start, body = cached
+                await send(start)
+                await send({"type": "http.response.body", "body": body})
+                return
+            send = self.cache.recording(etag, send)
         if not is_expensive(path, query) or _is_internal(scope):
             await self.app(scope, receive, send)
             return
@@ -156,13 +257,17 @@ class Guard:
         finally:
             self.expensive.release()
 
-    def with_cache_headers(self, send: Send, path: str, etag: str) -> Send:
+    def with_cache_headers(self, send: Send, path: str, etag: str, modified: float) -> Send:
         async def send_with_cache_headers(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:
-                names = {b"cache-control", b"etag"}
+                names = {b"cache-control", b"etag", b"last-modified"}
                 kept = [(n, v) for n, v in message.get("headers", []) if n.lower() not in names]
                 cache = f"public, max-age={cache_seconds(path)}".encode()
-                added = [(b"cache-control", cache), (b"etag", etag.encode())]
+                added = [
+                    (b"cache-control", cache),
+                    (b"etag", etag.encode()),
+                    (b"last-modified", formatdate(modified, usegmt=True).encode()),
+                ]
                 message = {**message, "headers": [*kept, *added]}
             await send(message)
 
@@ -181,12 +286,17 @@ def _if_none_match(scope: dict[str, Any]) -> list[str]:
     return [tag.strip() for tag in value.split(",") if tag.strip()]
 
 
+def database_files(datasette: Any) -> list[Path]:
+    """The files whose writes change what pages show: each database and its WAL."""
+    files = [Path(db.path) for db in datasette.databases.values() if db.path]
+    return [*files, *(Path(f"{f}-wal") for f in files)]
+
+
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
-    files = [Path(db.path) for db in datasette.databases.values() if db.path]
-    db_files = [*files, *(Path(f"{f}-wal") for f in files)]
-
     def wrap(app: ASGIApp) -> ASGIApp:
-        return Guard(app, db_files)
+        # Read at each request: Datasette makes its in-process client's app before the
+        # timeline database is added (build_datasette), and that client must see it.
+        return Guard(app, lambda: database_files(datasette))
 
     return wrap

@@ -64,7 +64,7 @@ async def instrument_page(datasette: Datasette, request: Request) -> Response:
         raise NotFound(f"Nothing on the timeline is about {legislation_id}.")
     context = {
         **instrument_facts(legislation_id, instrument, own),
-        **await parliament(db, legislation_id, own, citing),
+        **await parliament(db, legislation_id, own, citing[:CITING_PAGE]),
         "committees": committees,
         "amends": amends or await amends_by_citation(db, instrument),
         "amends_from_citations": not amends,

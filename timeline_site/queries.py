@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -38,10 +38,17 @@ EVENT_COLUMNS = (
 )
 PAST_ORDER, UPCOMING_ORDER = "events.date desc, events.id", "events.date, events.id"
 
-#: Whole timeline rows for chosen event ids (:ids is a JSON array).
-EVENT_ROWS_SQL = f"""
-    select {EVENT_COLUMNS}, item_rowid, campaigns from timeline
-    where event_id in (select value from json_each(:ids))"""
+#: Whole timeline rows, with what `who` needs from the item, for the events chosen by
+#: the statement `{ids}`.
+ROWS_SQL = (
+    "select "
+    + ", ".join(f"timeline.{column.strip()}" for column in EVENT_COLUMNS.split(","))
+    + """, timeline.item_rowid, timeline.campaigns, items.doc_type, items.metadata
+    from timeline join items on items.id = timeline.item_id
+    where timeline.event_id in ({ids})"""
+)
+#: ... for chosen event ids (:ids is a JSON array).
+EVENT_ROWS_SQL = ROWS_SQL.format(ids="select value from json_each(:ids)")
 #: The span of the timeline, for the year filter.
 #: Two subqueries: SQLite answers min() or max() alone from the index, but not both at once.
 TIMELINE_SPAN_SQL = "select (select min(date) from events), (select max(date) from events)"
@@ -56,34 +63,73 @@ class EventQuery:
     params: tuple[tuple[str, str], ...] = ()
     order: str = PAST_ORDER
     limit: int = 100
-    #: Upcoming events are a handful in the whole timeline: walk the date index for them
-    #: rather than every event of the campaign (see `event_ids_sql`).
-    few_by_date: bool = False
+    #: Walk the timeline in date order, testing each event against the campaign, until
+    #: `limit` turn up; otherwise read every event of the campaign's items and sort them
+    #: (see `event_ids_sql` and `walks`). Upcoming events are a handful: always walked.
+    walk: bool = False
     #: A full-text query already escaped for FTS5, or "".
     match: str = ""
     #: Legislation ids the events' items must be or cite (a search for "SI 2016/808").
     instruments: tuple[str, ...] = ()
 
 
+#: An event's item is shown on campaign :campaign (the `shown` rows of the item_tags
+#: view), tested through the tables' primary keys one event at a time: what a walk
+#: along the date index asks of each event it passes.
+SHOWN_CONDITION = """(
+    exists (
+      select 1 from item_campaigns tag
+      where tag.item_id = events.item_id and tag.campaign = :campaign
+        and (tag.status = 'confirmed' or tag.score >= (
+          select show_suggested_from from campaigns where campaigns.slug = :campaign))
+        and not exists (
+          select 1 from tag_overrides o
+          where o.item_id = tag.item_id and o.campaign = tag.campaign))
+    or exists (
+      select 1 from tag_overrides o
+      where o.item_id = events.item_id and o.campaign = :campaign and o.action = 'add'))"""
+#: Walking beats reading all of a campaign's events when its tags, squared, exceed this
+#: times the limit times the events in the timeline (measured: bench/README.md).
+WALK_FACTOR = 0.3
+
+
 def event_ids_sql(query: EventQuery) -> str:
     """The ids of a campaign's events matching `query`, in its order, up to :limit.
 
-    With `few_by_date` the campaign condition is written `+events.item_id`, which stops
-    SQLite using the item index and lets it walk the date index instead.
+    A walk follows the (date, item_id, superseded_at, id) index and tests each event
+    with SHOWN_CONDITION, never leaving the index for events not on the campaign; it
+    stops at the limit. Otherwise the campaign's items come from the item_tags view and
+    their events from the item index. `items` is joined only when a condition needs it.
     """
-    column = "+events.item_id" if query.few_by_date else "events.item_id"
-    conditions = [
-        f"{column} in (select item_id from item_tags where campaign = :campaign and shown)",
-        "events.superseded_at is null",
-        *query.clauses,
-    ]
+    if query.walk:
+        conditions = [SHOWN_CONDITION]
+    else:
+        conditions = [
+            "events.item_id in (select item_id from item_tags where campaign = :campaign and shown)"
+        ]
+    conditions += ["events.superseded_at is null", *query.clauses]
     if query.match:
         conditions += [MATCH_CONDITION, CURRENT_TEXT_CONDITION]
     if query.instruments:
         conditions.append(INSTRUMENTS_CONDITION)
+    needs_items = any("items." in condition for condition in conditions)
+    tables = "events join items on items.id = events.item_id" if needs_items else "events"
     return f"""
-        select events.id from events join items on items.id = events.item_id
+        select events.id from {tables}
         where {" and ".join(conditions)} order by {query.order} limit :limit"""
+
+
+async def walks(db: Database, slug: str, limit: int) -> bool:
+    """Whether walking the timeline finds `limit` of the campaign's events sooner than
+    reading all of them: a walk passes about limit x events / tags events, reading all
+    costs about tags lookups and a sort, and a lookup costs several steps of a walk."""
+    rows = await db.execute(
+        "select (select count(*) from item_campaigns where campaign = :campaign),"
+        " (select max(rowid) from events)",
+        {"campaign": slug},
+    )
+    tags, events = rows.rows[0]
+    return bool(tags) and tags * tags > WALK_FACTOR * limit * (events or 0)
 
 
 MATCH_CONDITION = "items.rowid in (select rowid from items_fts where items_fts match :q)"
@@ -113,11 +159,19 @@ def query_params(query: EventQuery, **more: Any) -> dict[str, Any]:
     return params
 
 
-async def campaign_events(db: Database, slug: str, query: EventQuery) -> list[dict[str, Any]]:
-    """A campaign's events as the pages show them, chosen by id first."""
+async def campaign_events(
+    db: Database, slug: str, query: EventQuery, *, why_shown: bool = True
+) -> list[dict[str, Any]]:
+    """A campaign's events as the pages show them (with why each is on the campaign,
+    when `why_shown`): chosen by id and read in one statement."""
+    if not query.walk and not query.match and await walks(db, slug, query.limit):
+        query = replace(query, walk=True)
     params = query_params(query, campaign=slug)
-    ids = [row[0] for row in (await db.execute(event_ids_sql(query), params)).rows]
-    events = await events_by_id(db, ids, campaign=slug)
+    rows = (await db.execute(ROWS_SQL.format(ids=event_ids_sql(query)), params)).rows
+    events = [event_for_page(row) for row in rows]
+    events.sort(key=lambda event: event["event_id"])
+    events.sort(key=lambda event: event["date"], reverse=query.order == PAST_ORDER)
+    await add_who_and_why(db, events, slug if why_shown else None)
     if query.match and events:
         await add_snippets(db, events, query.match)
     return events
@@ -133,29 +187,25 @@ async def events_by_id(
     rows = (await db.execute(EVENT_ROWS_SQL, {"ids": json.dumps(ids)})).rows
     by_id = {row["event_id"]: event_for_page(row) for row in rows}
     events = [by_id[event_id] for event_id in ids if event_id in by_id]
-    item_ids = json.dumps(sorted({event["item_id"] for event in events}))
-    details = await db.execute(
-        "select id, doc_type, source, metadata from items"
-        " where id in (select value from json_each(:ids))",
-        {"ids": item_ids},
-    )
-    who_of = {
-        row["id"]: who(row["source"], row["doc_type"], json.loads(row["metadata"] or "{}"))
-        for row in details.rows
-    }
+    await add_who_and_why(db, events, campaign)
+    return events
+
+
+async def add_who_and_why(db: Database, events: list[dict[str, Any]], campaign: str | None) -> None:
+    """Each event's `who` (from its item, read with it) and, for `campaign`, `why`."""
     reasons: dict[str, list[str]] = {}
-    if campaign:
+    if campaign and events:
         tags = await db.execute(
             "select * from item_tags where campaign = :campaign"
             " and item_id in (select value from json_each(:ids))",
-            {"campaign": campaign, "ids": item_ids},
+            {"campaign": campaign, "ids": json.dumps(sorted({e["item_id"] for e in events}))},
         )
         for tag in tags.rows:
             reasons.setdefault(tag["item_id"], []).append(why(dict(tag)))
     for event in events:
-        event["who"] = who_of.get(event["item_id"], "")
+        metadata = json.loads(event.pop("metadata", None) or "{}")
+        event["who"] = who(event["source"], event.pop("doc_type", "") or "", metadata)
         event["why"] = reasons.get(event["item_id"], [])
-    return events
 
 
 async def add_snippets(db: Database, events: list[dict[str, Any]], match: str) -> None:
@@ -191,7 +241,7 @@ def upcoming_query(limit: int = 20) -> EventQuery:
         params=(("today", date.today().isoformat()),),
         order=UPCOMING_ORDER,
         limit=limit,
-        few_by_date=True,
+        walk=True,
     )
 
 
@@ -436,7 +486,7 @@ async def latest_runs(db: Database) -> list[dict[str, Any]]:
              and ok.status = 'ok') as last_success,
           (select count(*) from items where items.source = runs.source) as item_count
         from runs
-        where runs.id = (select max(id) from runs latest where latest.source = runs.source)
+        where runs.id in (select max(id) from runs group by source)
         order by runs.source"""
     )
     return [dict(row) for row in latest.rows]

@@ -10,6 +10,7 @@ paging stops at `MAX_PAGE`.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -25,7 +26,6 @@ from timeline_site.queries import (
     CURRENT_TEXT_CONDITION,
     DATABASE,
     INSTRUMENTS_CONDITION,
-    MATCH_CONDITION,
     add_snippets,
     events_by_id,
 )
@@ -110,9 +110,25 @@ def _read_date(value: str, name: str, messages: list[str]) -> str:
         return ""
 
 
+#: A search's words, tested for one item at a time (FTS5 seeks each word's list to the
+#: row): what a walk along the date index asks of each event it passes.
+MATCH_PROBE = "exists (select 1 from items_fts where items_fts match :q and rowid = items.rowid)"
+#: Walk when the matches, squared, reach this times the rows wanted times the items: a
+#: walk passes about wanted x items / matches events, one probe each, while reading
+#: every match costs about a row each and a sort (measured: bench/README.md).
+WALK_FACTOR = 2
+
+
 @dataclass(frozen=True)
 class EventSearch:
-    """The SQL for one search: conditions on `events` joined to `items`, and parameters."""
+    """The SQL for one search: conditions on `events` joined to `items`, and parameters.
+
+    A search with words is read one of two ways, whichever reads fewer rows: from the
+    full-text index (every match, then sorted), or along the date (or first_seen) index
+    newest first, probing the full-text index for each event until enough are found.
+    Frequent words ("minister" is in most documents) are walked, rare ones read from
+    the index; either way the work no longer grows with the number of matches.
+    """
 
     conditions: tuple[str, ...]
     params: dict[str, Any]
@@ -122,7 +138,7 @@ class EventSearch:
         conditions = ["events.superseded_at is null"]
         params: dict[str, Any] = {}
         if query.fts:
-            conditions += [MATCH_CONDITION, CURRENT_TEXT_CONDITION]
+            conditions.append(CURRENT_TEXT_CONDITION)
             params.update(q=query.fts, versioned_kinds=json.dumps(versioned_kinds()))
         if query.instruments:
             conditions.append(INSTRUMENTS_CONDITION)
@@ -143,20 +159,46 @@ class EventSearch:
                 params[name] = getattr(form, name)
         return cls(tuple(conditions), params)
 
-    def from_clause(self) -> str:
-        return "from events join items on items.id = events.item_id where " + " and ".join(
-            self.conditions
+    def from_clause(self, walk: bool = False) -> str:
+        """The rows matched: from the full-text index, or (`walk`) from `events` with a
+        probe of the index for each."""
+        if "q" not in self.params:
+            tables, conditions = "events join items on items.id = events.item_id", self.conditions
+        elif walk:
+            tables = "events join items on items.id = events.item_id"
+            conditions = (MATCH_PROBE, *self.conditions)
+        else:
+            tables = (
+                "items_fts join items on items.rowid = items_fts.rowid"
+                " join events on events.item_id = items.id"
+            )
+            conditions = ("items_fts match :q", *self.conditions)
+        return f"from {tables} where " + " and ".join(conditions)
+
+    async def walks(self, db: Database, wanted: int) -> bool:
+        """Whether to walk for the first `wanted` rows: the words match many items."""
+        if "q" not in self.params:
+            return False
+        items = (await db.execute("select max(rowid) from items")).rows[0][0] or 0
+        enough = math.isqrt(WALK_FACTOR * wanted * items) + 1
+        rows = await db.execute(
+            "select count(*) from (select 1 from items_fts where items_fts match :q limit :most)",
+            {"q": self.params["q"], "most": enough},
         )
+        return bool(rows.rows[0][0] >= enough)
 
     async def event_ids(self, db: Database, order: str, limit: int, offset: int = 0) -> list[str]:
+        walk = await self.walks(db, offset + limit)
         rows = await db.execute(
-            f"select events.id {self.from_clause()} order by {order} limit :limit offset :offset",
+            f"select events.id {self.from_clause(walk)} order by {order}"
+            " limit :limit offset :offset",
             {**self.params, "limit": limit, "offset": offset},
         )
         return [row[0] for row in rows.rows]
 
     async def count(self, db: Database) -> int:
-        """How many events match, counting no further than one past COUNT_LIMIT."""
+        """How many events match, counting no further than one past COUNT_LIMIT (read
+        from the full-text index, which stops there whatever the words)."""
         rows = await db.execute(
             f"select count(*) from (select 1 {self.from_clause()} limit :most)",
             {**self.params, "most": COUNT_LIMIT + 1},

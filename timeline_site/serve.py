@@ -2,8 +2,9 @@
 
 Environment: TIMELINE_DB (default data/timeline.db), HOST and PORT (default
 127.0.0.1:8001), TIMELINE_PUBLIC_URL (where readers reach the site, default
-http://HOST:PORT). Refuses to start, saying why in one sentence, when the database is
-missing or unusable.
+http://HOST:PORT), TIMELINE_IMMUTABLE=1 to serve a published copy
+(timeline_site/publish.py) as an immutable file, opening each new copy swapped in.
+Refuses to start, saying why in one sentence, when the database is missing or unusable.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def main() -> int:
         datasette = build_datasette(
             os.environ.get("TIMELINE_DB", "data/timeline.db"),
             public_url=os.environ.get("TIMELINE_PUBLIC_URL") or f"http://{host}:{port}",
+            immutable=os.environ.get("TIMELINE_IMMUTABLE", "") not in ("", "0", "false"),
         )
     except SiteUnavailable as error:
         print(f"Not serving: {error}", file=sys.stderr)

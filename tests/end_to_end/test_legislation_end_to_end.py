@@ -95,7 +95,7 @@ def test_a_second_run_adds_nothing_and_fetches_no_instrument_again(crawled, fixt
     assert timeline(db) == before
     runs = query_json(db, "/timeline/runs.json?_shape=array&_sort=id&source=legislation")
     assert (runs[-1]["items_new"], runs[-1]["items_changed"]) == (0, 0)
-    # Only this year's search feed: made instruments never change.
+    # Only this and last year's search feeds: made instruments never change.
     assert fixture_server.count("/uksi/2016/") == fixture_server.count("/uksi/2017/") == 0
     assert fixture_server.count() * 4 <= first_run_requests
 

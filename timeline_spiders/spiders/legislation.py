@@ -34,7 +34,9 @@ class LegislationSpider(TimelineSpider):
 
     Incremental: the made version of an instrument never changes, so a nightly run
     fetches only instruments not stored yet, and searches only the feeds of the years
-    since its window started (new instruments are numbered in the year they are made).
+    since its window started (new instruments are numbered in the year they are made),
+    and always last year's too: an instrument made late in a year is often registered,
+    and listed, weeks later, when the window has moved into the next year.
     Changes feeds are read again after CHANGES_REFRESH_DAYS. A back-fill
     (`scrapy nightly --backfill`) reads everything again.
     """
@@ -70,7 +72,8 @@ class LegislationSpider(TimelineSpider):
         query = urlencode({"title": title})
         if self.search_since is None:
             return [f"/uksi/data.feed?{query}"]
-        years = range(self.search_since.year, date.today().year + 1)
+        this_year = date.today().year
+        years = range(min(self.search_since.year, this_year - 1), this_year + 1)
         return [f"/uksi/{year}/data.feed?{query}" for year in years]
 
     def document_request(self, legislation_id: str) -> Request:
