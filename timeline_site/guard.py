@@ -245,7 +245,12 @@ class Guard:
             send = self.cache.recording(etag, send)
         if not is_expensive(path, query) or _is_internal(scope):
             await self.app(scope, receive, send)
-            return
+        else:
+            await self.limited(scope, receive, send)
+
+    async def limited(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        """An expensive request, when one of the EXPENSIVE_AT_ONCE places is free within
+        EXPENSIVE_WAIT_SECONDS; otherwise 503 with Retry-After."""
         try:
             await asyncio.wait_for(self.expensive.acquire(), EXPENSIVE_WAIT_SECONDS)
         except TimeoutError:
