@@ -100,3 +100,19 @@ def test_the_site_starts_and_serves_while_the_job_holds_a_write_lock(site_db, tm
     finally:
         release.set()
         holder.join()
+
+
+def test_sql_threads_run_below_the_event_loop_so_a_search_cannot_starve_the_embeds(site_db):
+    async def priorities():
+        datasette = build_datasette(site_db)
+        await datasette.invoke_startup()
+        db = datasette.get_database(DATABASE)
+
+        def of_this_thread(conn):
+            conn.execute("select count(*) from items").fetchone()
+            return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+        return [await db.execute_fn(of_this_thread) for _ in range(3)]
+
+    loop = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    assert set(asyncio.run(priorities())) == {min(19, loop + 10)}
