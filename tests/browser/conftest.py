@@ -9,11 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -23,6 +18,7 @@ from pipelines.storage import TimelineStore
 from tests.end_to_end.conftest import crawl_everything, serve_everything
 from tests.support.crawl import ROOT
 from tests.support.fixture_server import FixtureServer
+from tests.support.serve import bin_serve
 from tests.support.site import suggested_question
 from timeline_spiders.items import Document, Event, Tag
 
@@ -45,23 +41,6 @@ HOSTILE_TITLE = (
     'School census <script>window.__xss = "script"</script>'
     "<img src=x onerror=\"window.__xss = 'img'\">"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the site did not start at {url}")
 
 
 def build_database(path: Path) -> None:
@@ -102,27 +81,8 @@ def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("site")
     db = folder / "timeline.db"
     build_database(db)
-    port = free_port()
-    env = {
-        **os.environ,
-        "TIMELINE_DB": str(db),
-        "PORT": str(port),
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-    }
-    process = subprocess.Popen(
-        [str(ROOT / "bin" / "serve")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/robots.txt")
+    with bin_serve(db) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

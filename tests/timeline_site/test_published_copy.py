@@ -3,12 +3,8 @@ serves it immutable, and each new copy is swapped in whole while readers keep re
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -17,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.serve import bin_serve
 from tests.support.site import CENSUS
 from timeline_site.publish import publish
 
@@ -45,31 +42,8 @@ def copies(site_db: Path, tmp_path: Path) -> tuple[Path, Path]:
 def server(copies):
     """bin/serve on the published copy, immutable, on a free loopback port."""
     _, published = copies
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "TIMELINE_DB": str(published), "TIMELINE_IMMUTABLE": "1"}
-    env.update(HOST="127.0.0.1", PORT=str(port))
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    process = subprocess.Popen(
-        [str(ROOT / "bin" / "serve")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/robots.txt").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with bin_serve(published, TIMELINE_IMMUTABLE="1") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_a_published_copy_is_a_plain_consistent_file(copies):
