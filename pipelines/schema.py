@@ -313,6 +313,35 @@ def migrate(db: sqlite_utils.Database) -> bool:
     return True
 
 
+#: Index pages one merge step may write: about 0.15 s of work at 100,000 events.
+MERGE_PAGES_PER_STEP = 500
+
+
+def optimise_search_index(
+    db: sqlite_utils.Database, pages_per_step: int = MERGE_PAGES_PER_STEP
+) -> int:
+    """Merge the search index into one segment, a bounded step at a time; the steps taken.
+
+    FTS5's 'optimize' rewrites the whole index in one transaction (2.8 s at 100,000
+    events, over 20 s at a million), holding the write lock all that time. A negative
+    'merge' does the same work `pages_per_step` pages at a time, each step its own
+    transaction, so another writer (staff curating, a re-tag) waits for one step at most.
+    FTS5 counts a step that found nothing to merge as fewer than two changes.
+    """
+    if db.conn.in_transaction:
+        raise RuntimeError("optimise_search_index commits each step: call it outside a transaction")
+    steps = 0
+    while True:
+        before = db.conn.total_changes
+        with db.conn:
+            db.execute(
+                "insert into items_fts(items_fts, rank) values ('merge', ?)", [-pages_per_step]
+            )
+        steps += 1
+        if db.conn.total_changes - before < 2:
+            return steps
+
+
 def _create_or_extend(db: sqlite_utils.Database, name: str, spec: dict[str, Any]) -> None:
     table = db.table(name)
     if not table.exists():

@@ -1,9 +1,10 @@
+import itertools
 import json
 import sqlite3
 
 import pytest
 
-from pipelines.schema import TABLES, VIEWS, is_current, migrate
+from pipelines.schema import TABLES, VIEWS, is_current, migrate, optimise_search_index
 from pipelines.storage import TimelineStore
 from pipelines.storage.store import event_ids
 from tests.support.database import new_database
@@ -309,3 +310,32 @@ def test_public_campaigns_are_confirmed_tags_and_suggested_ones_from_the_thresho
         ("boycott-school-census", "suggested", 1),
         ("labels-last-a-lifetime", "suggested", 0),
     ]
+
+
+def test_the_search_index_is_optimised_in_short_transactions_not_one_long_one(tmp_path):
+    db = new_database(tmp_path / "timeline.db", campaigns=False)
+    for batch in range(12):  # each commit leaves the index a segment of its own
+        with db.conn:
+            db["items"].insert_all(
+                {
+                    "id": f"item-{batch}-{n}",
+                    "source": "test",
+                    "title": "school census",
+                    "body": " ".join(f"word{batch}x{n}x{k}" for k in range(20)),
+                }
+                for n in range(200)
+            )
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    steps = optimise_search_index(db, pages_per_step=1)
+    db.conn.set_trace_callback(None)
+
+    merges = [i for i, sql in enumerate(statements) if "'merge'" in sql]
+    assert steps == len(merges) > 10
+    assert not any("optimize" in sql for sql in statements)
+    for this, following in itertools.pairwise(merges):
+        assert "COMMIT" in statements[this:following], "two merge steps in one transaction"
+    db.execute("insert into items_fts(items_fts) values ('integrity-check')")
+    matching = db.execute("select count(*) from items_fts where items_fts match 'census'")
+    assert matching.fetchone()[0] == 2400
+    assert optimise_search_index(db) == 1, "something was left to merge"

@@ -14,7 +14,7 @@ from scrapy.exceptions import UsageError
 from pipelines.curation import apply_curation
 from pipelines.database import DatabaseUnusable, open_database
 from pipelines.retag import retag_all
-from pipelines.schema import migrate
+from pipelines.schema import migrate, optimise_search_index
 from pipelines.storage import utc_now
 from pipelines.storage.runs import RunLog
 from pipelines.tagging import CampaignRules, RulesError, load_rules
@@ -176,8 +176,8 @@ class Command(ScrapyCommand):
             print(curation)
             retag = retag_all(db, rules, only_if_rules_changed=True)
             print(retag)
-            db.table("items").optimize()
-            print("Search index optimised.")
+            steps = optimise_search_index(db)
+            print(f"Search index optimised in {steps} short steps.")
         finally:
             db.conn.close()
         return curation.ok and not retag.refused
