@@ -8,7 +8,7 @@ timeline uses to link debates and guidance to the instrument they are about.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,14 +18,31 @@ from timeline_spiders.text import document_text
 
 _TYPES = "uksi|ukpga|ukla|ssi|wsi|nisr|asp|asc|anaw|nia|ukdsi|sdsi|wdsi|nidsr|uksro|nisro"
 
-#: (pattern, form, text that must be present for the pattern to match at all). The
-#: plain substring test lets most texts, which cite nothing, skip the regexes entirely.
-_PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
+#: "808 of 2016", in any case: the cheap test before the number_of_year pattern, whose
+#: case-blind alternatives are slow to scan for in the "of" nearly every text has.
+_OF_YEAR = re.compile(r"of\s+\d{4}")
+
+
+def _contains(fragment: str) -> Callable[[str], bool]:
+    return lambda text: fragment in text
+
+
+def _contains_in_any_case(fragment: str) -> Callable[[str], bool]:
+    return lambda text: fragment in text.lower()
+
+
+def _has_number_of_year(text: str) -> bool:
+    return _OF_YEAR.search(text.lower()) is not None
+
+
+#: (pattern, form, a cheap test that the pattern can match at all). The test lets most
+#: texts, which cite nothing, skip the regexes entirely.
+_PATTERNS: list[tuple[re.Pattern[str], str, Callable[[str], bool]]] = [
     # legislation.gov.uk/uksi/2016/808 (and /id/, /made, http or https)
     (
         re.compile(rf"legislation\.gov\.uk/(?:id/)?({_TYPES})/(\d{{4}})/(\d+)", re.I),
         "url",
-        "/",
+        _contains("/"),
     ),
     # SI 2016/808, S.I. 2016/808, S.I.2016/808, SI 2016 / 808, Statutory Instrument 2016/808
     (
@@ -34,7 +51,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
             r"\s*(\d{4})\s*/\s*(\d{1,5})\b"
         ),
         "si_year_number",
-        "/",
+        _contains("/"),
     ),
     # S.I. No. 808 of 2016, Statutory Instrument number 808 of 2016: the number, then the
     # year, as speeches and letters write them
@@ -45,7 +62,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
             re.I,
         ),
         "number_of_year",
-        "of",
+        _has_number_of_year,
     ),
     # SI 2016 number 808
     (
@@ -54,14 +71,14 @@ _PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
             re.I,
         ),
         "si_year_number",
-        "number",
+        _contains_in_any_case("number"),
     ),
     # 2016 No. 808 (the number printed on every instrument), and "SI, 2016, No. 808" as
     # prayers against an instrument write it
-    (re.compile(r"\b(\d{4}),?\s+No\.?\s*(\d{1,5})\b"), "year_no_number", "No"),
+    (re.compile(r"\b(\d{4}),?\s+No\.?\s*(\d{1,5})\b"), "year_no_number", _contains("No")),
     # 808/2016, read only when the number cannot be a month (SIs 1-12 are rarely cited
     # this way, while "10/2016" is usually a month) and it is not part of a longer date.
-    (re.compile(r"(?<![\d/.])(\d{2,5})\s*/\s*(\d{4})(?![\d/])"), "number_year", "/"),
+    (re.compile(r"(?<![\d/.])(\d{2,5})\s*/\s*(\d{4})(?![\d/])"), "number_year", _contains("/")),
 ]
 
 
@@ -91,8 +108,8 @@ def citation_mentions(text: str) -> list[Citation]:
     claimed: list[tuple[int, int]] = []
     found: list[Citation] = []
     text = text or ""
-    for pattern, form, required in _PATTERNS:
-        if required not in text:
+    for pattern, form, may_match in _PATTERNS:
+        if not may_match(text):
             continue
         for match in pattern.finditer(text):
             start, end = match.span()

@@ -72,22 +72,33 @@ NEGATION = " negation"
 _MAX_REMEMBERED_WORDS = 500_000
 
 
-def _keys_of(word: str, vocabulary: Vocabulary) -> tuple[str, ...]:
-    """The index keys of a word the rules ask about: its stem, the word itself where a
-    rule wants it exactly, NEGATION for a negation word; () for any other word. Each
-    word is worked out once per set of rules and remembered."""
-    keys = vocabulary.remembered.get(word)
-    if keys is None:
+def _learn(words: set[str], vocabulary: Vocabulary) -> None:
+    """Work out the index keys of words met for the first time: the stem, the word
+    itself where a rule wants it exactly, NEGATION for a negation word. Words the rules
+    do not ask about (nearly all) are only remembered as known."""
+    known, word_keys = vocabulary.known_words, vocabulary.word_keys
+    if len(known) + len(words) > _MAX_REMEMBERED_WORDS:
+        known.clear()
+        word_keys.clear()
+    for word in words:
         found = [f"={word}"] if word in vocabulary.exact_words else []
         word_stem = stem(word)
         if word_stem in vocabulary.keys:
             found.append(word_stem)
         if word in vocabulary.negations:
             found.append(NEGATION)
-        if len(vocabulary.remembered) >= _MAX_REMEMBERED_WORDS:
-            vocabulary.remembered.clear()
-        keys = vocabulary.remembered[word] = tuple(found)
-    return keys
+        if found:
+            word_keys[word] = tuple(found)
+    known.update(words)
+
+
+def _wanted(words: list[str], vocabulary: Vocabulary) -> dict[str, tuple[str, ...]]:
+    """The index keys of the words of a text that the rules ask about. Set operations
+    (in C) pick them out: a debate has a thousand different words, the rules want few."""
+    unique = set(words)
+    _learn(unique.difference(vocabulary.known_words), vocabulary)
+    word_keys = vocabulary.word_keys
+    return {word: word_keys[word] for word in unique.intersection(word_keys)}
 
 
 def _negating(words: list[str], negative: list[int], vocabulary: Vocabulary) -> list[int]:
@@ -113,9 +124,7 @@ class IndexedText:
     def __init__(self, text: str, vocabulary: Vocabulary) -> None:
         self.text = text
         self.read = read_words(text)
-        wanted = {
-            word: keys for word in set(self.read.words) if (keys := _keys_of(word, vocabulary))
-        }
+        wanted = _wanted(self.read.words, vocabulary)
         positions: dict[str, list[int]] = {}
         for position, word in enumerate(self.read.words):
             if word in wanted:

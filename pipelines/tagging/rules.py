@@ -149,9 +149,14 @@ class Vocabulary:
         return frozenset(key[1:] for key in self.keys if key.startswith("="))
 
     @cached_property
-    def remembered(self) -> dict[str, tuple[str, ...]]:
-        """Each word's index keys once worked out (see `index`): a re-tag reads the
+    def known_words(self) -> set[str]:
+        """Every word whose index keys are worked out (see `index`): a re-tag reads the
         same few hundred thousand words again and again."""
+        return set()
+
+    @cached_property
+    def word_keys(self) -> dict[str, tuple[str, ...]]:
+        """The index keys of each known word that has any: the few the rules ask about."""
         return {}
 
 

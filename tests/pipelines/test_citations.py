@@ -18,6 +18,8 @@ from timeline_spiders.items import Document
         "Statutory Instrument number 808 of 2016, made in July",
         "statutory instrument no 808 of 2016",
         "SI 2016 number 808",
+        "SI 2016 Number 808, as a heading writes it",
+        "STATUTORY INSTRUMENT NO. 808 OF 2016",
         "https://www.legislation.gov.uk/uksi/2016/808/made",
         "http://www.legislation.gov.uk/id/uksi/2016/808",
     ],

@@ -1,8 +1,11 @@
 from pathlib import Path
 
 import pytest
+import snowballstemmer
+from snowballstemmer.english_stemmer import EnglishStemmer
 
 from pipelines.tagging import Context, RulesError, item_text, load_rules, tag_text
+from pipelines.tagging.words import read_words, stem
 
 RULES = load_rules(Path(__file__).resolve().parents[2] / "data" / "campaigns.yml")
 
@@ -483,3 +486,14 @@ def test_a_bad_slug_is_refused(tmp_path):
 def test_a_rules_file_that_would_tag_nothing_or_show_anything_is_refused(tmp_path, text, reason):
     with pytest.raises(RulesError, match=reason):
         load_rules(write(tmp_path, text))
+
+
+def test_the_compiled_stemmer_is_used_and_stems_as_the_pure_python_one_does():
+    """PyStemmer makes re-tagging a million items fast; the tags must not depend on
+    whether it is installed."""
+    assert type(snowballstemmer.stemmer("english")).__module__ == "Stemmer"
+    rules_text = (Path(__file__).parents[2] / "data" / "campaigns.yml").read_text()
+    words = sorted(set(read_words(rules_text).words))
+    assert len(words) > 300
+    pure = EnglishStemmer()
+    assert [stem(word) for word in words] == [pure.stemWord(word) for word in words]
