@@ -21,10 +21,11 @@ by the next run.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +41,7 @@ from timeline_spiders.text import document_text
 
 #: Change this when tagging or citation code changes what it finds, so the next nightly
 #: run re-tags everything even though the rules file is the same.
-TAGGING_VERSION = "3"
+TAGGING_VERSION = "4"
 STATE_KEY = "retagged_with"
 #: Items per chunk: a chunk of debates is a few megabytes of text and well under a second.
 CHUNK_SIZE = 500
@@ -51,8 +52,28 @@ KEPT_CHANGES = 100_000
 
 
 def rules_fingerprint(rules: CampaignRules) -> str:
-    """A fingerprint of the rules as loaded (comments and layout don't count)."""
-    return hashlib.sha256(f"{TAGGING_VERSION}:{rules!r}".encode()).hexdigest()
+    """A fingerprint of the rules as loaded (comments and layout don't count), the same
+    in every process: sets are written sorted, since their order (and so their repr)
+    changes with Python's hash seed, and a fingerprint that did made every nightly run
+    re-tag everything."""
+    canonical = json.dumps(_canonical(rules), sort_keys=True)
+    return hashlib.sha256(f"{TAGGING_VERSION}:{canonical}".encode()).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """`value` as JSON-ready data whose text does not depend on the hash seed."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"type": type(value).__name__, **fields}
+    if isinstance(value, Mapping):
+        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted((_canonical(item) for item in value), key=repr)
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return repr(value)
 
 
 @dataclass

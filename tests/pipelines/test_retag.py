@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +15,8 @@ from pipelines.tagging import load_rules
 from tests.support.database import new_database
 from timeline_spiders.items import Document, Event
 
-RULES = load_rules(Path(__file__).resolve().parents[2] / "data" / "campaigns.yml")
+ROOT = Path(__file__).resolve().parents[2]
+RULES = load_rules(ROOT / "data" / "campaigns.yml")
 
 
 def store_debates(db, count: int) -> None:
@@ -128,3 +132,37 @@ def test_a_retag_reads_a_debate_heading_as_the_speeches_context(tmp_path):
     assert db.execute("select campaign, status, context from item_campaigns").fetchall() == [
         ("boycott-school-census", "confirmed", "the debate's heading cites SI 2016/808")
     ]
+
+
+def _fingerprint_in_a_new_process(hash_seed: str, rules_file: Path) -> str:
+    program = (
+        "import sys; from pipelines.retag import rules_fingerprint;"
+        " from pipelines.tagging import load_rules;"
+        " print(rules_fingerprint(load_rules(sys.argv[1])))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    done = subprocess.run(
+        [sys.executable, "-c", program, str(rules_file)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+    return done.stdout.strip()
+
+
+def test_the_rules_fingerprint_is_the_same_in_every_process_and_changes_with_the_rules(
+    tmp_path,
+):
+    """The nightly job re-tags everything when the fingerprint differs from the last
+    run's: one that changed with the hash seed re-tagged a million items every night."""
+    rules_file = ROOT / "data" / "campaigns.yml"
+    assert _fingerprint_in_a_new_process("1", rules_file) == _fingerprint_in_a_new_process(
+        "2", rules_file
+    )
+    changed = tmp_path / "campaigns.yml"
+    changed.write_text(rules_file.read_text().replace("prevent duty, ", "", 1))
+    assert _fingerprint_in_a_new_process("1", changed) != _fingerprint_in_a_new_process(
+        "1", rules_file
+    )
