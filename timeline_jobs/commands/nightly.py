@@ -177,7 +177,7 @@ class Command(ScrapyCommand):
             retag = retag_all(db, rules, only_if_rules_changed=True)
             print(retag)
             steps = optimise_search_index(db)
-            print(f"Search index optimised in {steps} short steps.")
+            print(f"Search index optimised in {steps} short step{'s' if steps != 1 else ''}.")
         finally:
             db.conn.close()
         return curation.ok and not retag.refused
