@@ -95,12 +95,33 @@ class StoragePipeline:
         return item
 
     def flush(self) -> None:
-        """Write the buffered items in one transaction, one savepoint per item."""
+        """Write the buffered items in one transaction. If one fails, the batch is
+        written again an item at a time, each in a savepoint, so only that item is left
+        out. Not a savepoint per item from the start: SQLite's full-text index writes out
+        its pending terms at every savepoint, which made storing a third slower."""
         assert self.store is not None
         pending, self.pending = self.pending, []
         if not pending:
             return
         db, seen_at = self.store.db, utc_now()
+        failures: list[tuple[Item, Exception]] = []
+        try:
+            with db.atomic():
+                counts = sum((self._write(item, seen_at) for item in pending), Counter())
+        except Exception:  # which item failed, and why, is found item by item below
+            counts, failures = self._write_each(pending, seen_at)
+        for name, value in counts.items():
+            self.stats.inc_value(name, value)
+        for item, failure in failures:
+            url = item.feed_url if isinstance(item, AmendmentList) else item.url
+            self.report_error(url, f"not stored: {type(failure).__name__}: {failure}")
+
+    def _write_each(
+        self, pending: list[Item], seen_at: str
+    ) -> tuple[Counter[str], list[tuple[Item, Exception]]]:
+        """Write `pending` in one transaction, each item in a savepoint of its own."""
+        assert self.store is not None
+        db = self.store.db
         counts: Counter[str] = Counter()
         failures: list[tuple[Item, Exception]] = []
         with db.atomic():
@@ -110,11 +131,7 @@ class StoragePipeline:
                         counts.update(self._write(item, seen_at))
                 except Exception as error:  # reported with its URL; the batch goes on
                     failures.append((item, error))
-        for name, value in counts.items():
-            self.stats.inc_value(name, value)
-        for item, failure in failures:
-            url = item.feed_url if isinstance(item, AmendmentList) else item.url
-            self.report_error(url, f"not stored: {type(failure).__name__}: {failure}")
+        return counts, failures
 
     def _write(self, item: Item, seen_at: str) -> Counter[str]:
         """Store one item; return the stats it adds."""
