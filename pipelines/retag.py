@@ -126,18 +126,25 @@ def retag_all(
     if only_if_rules_changed and store.state(STATE_KEY) == fingerprint:
         return RetagReport(skipped=True)
     report = RetagReport()
-    kept: list[Change] | None = []
-    for changes in _changes(store, rules, chunk_size, report):
-        if kept is not None and len(kept) + len(changes) <= KEPT_CHANGES:
-            kept.extend(changes)
-        else:
-            kept = None
-    report.refused = "" if confirm else _refusal(db, report)
-    if report.refused:
-        return report
+    if confirm:
+        # Nothing can be refused, so each chunk is written as soon as it is worked out:
+        # one pass, however many items change.
+        chunks = _changes(store, rules, chunk_size, report)
+    else:
+        kept: list[Change] | None = []
+        for changes in _changes(store, rules, chunk_size, report):
+            if kept is not None and len(kept) + len(changes) <= KEPT_CHANGES:
+                kept.extend(changes)
+            else:
+                kept = None
+        report.refused = _refusal(db, report)
+        if report.refused:
+            return report
+        chunks = (
+            _chunked(kept, chunk_size) if kept is not None else _changes(store, rules, chunk_size)
+        )
     with db.atomic():
         store.sync_campaigns(rules.campaign_rows())
-    chunks = _chunked(kept, chunk_size) if kept is not None else _changes(store, rules, chunk_size)
     for chunk in chunks:
         with db.atomic():
             _write(store, chunk)

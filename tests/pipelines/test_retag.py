@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipelines.retag import STATE_KEY, retag_all
 from pipelines.storage import TimelineStore
-from pipelines.tagging import load_rules
+from pipelines.tagging import Tagger, load_rules
 from tests.support.database import new_database
 from timeline_spiders.items import Document, Event
 
@@ -166,3 +166,23 @@ def test_the_rules_fingerprint_is_the_same_in_every_process_and_changes_with_the
     assert _fingerprint_in_a_new_process("1", changed) != _fingerprint_in_a_new_process(
         "1", rules_file
     )
+
+
+def test_a_confirmed_retag_tags_each_item_once_however_many_change(tmp_path, monkeypatch):
+    """Unconfirmed, every change must be known before any is written (it may be refused),
+    and past KEPT_CHANGES they are worked out again while writing. Confirmed, there is
+    nothing to refuse: a re-tag of a million items must not tag them twice."""
+    db = new_database(tmp_path / "timeline.db")
+    store_debates(db, 5)
+    monkeypatch.setattr("pipelines.retag.KEPT_CHANGES", 0)
+    tagged: list[str] = []
+    tag = Tagger.tag
+    monkeypatch.setattr(
+        Tagger, "tag", lambda self, text, *a: tagged.append(text) or tag(self, text, *a)
+    )
+
+    report = retag_all(db, RULES, confirm=True, chunk_size=2)
+
+    assert (report.items, report.tags_changed) == (5, 5)
+    assert len(tagged) == 5
+    assert len(stored_tags(db)) == 5
