@@ -7,6 +7,7 @@ Each is refused with one sentence naming the file and line, and nothing is re-ta
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -37,20 +38,29 @@ TRACKED_FORMS: dict[str, tuple[re.Pattern[str], str]] = {
 
 
 def load_rules(path: str | Path) -> CampaignRules:
-    """Read and check the rules file; raise RulesError naming the line of any mistake."""
+    """Read and check the rules file; raise RulesError naming the line of any mistake.
+
+    The file is read every time, so an edit is always seen; rules already made from the
+    same text are reused, because every spider's tagging and storage pipelines load them
+    (a third of a second each) and the re-tagging caches live on the rules."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise RulesError(f"{path}: cannot read the rules file: {error.strerror}.") from None
+    return _rules_from(str(path), text)
+
+
+@functools.lru_cache(maxsize=4)
+def _rules_from(path: str, text: str) -> CampaignRules:
     try:
         document = yaml.load(text, Loader=LineLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        where = f"{path}:{mark.line + 1}" if mark else path
         problem = getattr(error, "problem", None) or str(error)
         raise RulesError(f"{where}: not valid YAML: {problem}.") from None
-    return FileReader(path).read(document)
+    return FileReader(Path(path)).read(document)
 
 
 class FileReader(PhraseReader):

@@ -497,3 +497,16 @@ def test_the_compiled_stemmer_is_used_and_stems_as_the_pure_python_one_does():
     assert len(words) > 300
     pure = EnglishStemmer()
     assert [stem(word) for word in words] == [pure.stemWord(word) for word in words]
+
+
+def test_the_rules_are_made_once_per_text_of_the_file_and_again_after_an_edit(tmp_path):
+    """Every spider's tagging and storage pipelines load the rules: the same text gives
+    the same rules (and their caches), an edited file new ones."""
+    rules_file = tmp_path / "campaigns.yml"
+    rules_file.write_text((Path(__file__).parents[2] / "data" / "campaigns.yml").read_text())
+    first = load_rules(rules_file)
+    assert load_rules(rules_file) is first
+    rules_file.write_text(rules_file.read_text().replace("prevent duty, ", "", 1))
+    edited = load_rules(rules_file)
+    assert edited is not first
+    assert edited != first
