@@ -319,6 +319,12 @@ PHASES = ["readers", "searches", "hostile"]
 async def rounds(
     base: str, pid: int, runs: int, seconds: float, hostile_each: int = HOSTILE_EACH
 ) -> list[list[PhaseResult]]:
+    # A first visit to each page, as figure 3 warms up: the server's first render of a
+    # page (templates compiled, caches empty) is not what a crowd waits for, and in a
+    # phase of a second it could leave a reader no time to revalidate.
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        for url in (EMBED, CAMPAIGN_PAGE):
+            (await client.get(url)).raise_for_status()
     results = []
     for run in range(runs):
         order = PHASES[run % len(PHASES) :] + PHASES[: run % len(PHASES)]
