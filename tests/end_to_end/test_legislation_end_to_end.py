@@ -93,6 +93,8 @@ def test_a_second_run_adds_nothing_and_fetches_no_instrument_again(crawled, fixt
     )
     assert again.returncode == 0, again.stdout
     assert timeline(db) == before
+    # Each run is a new process: the rules' fingerprint must not change with it.
+    assert "Campaign rules unchanged since the last re-tag: nothing to re-tag." in again.stdout
     runs = query_json(db, "/timeline/runs.json?_shape=array&_sort=id&source=legislation")
     assert (runs[-1]["items_new"], runs[-1]["items_changed"]) == (0, 0)
     # Only this and last year's search feeds: made instruments never change.
