@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cached_property
+from itertools import compress, count
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -124,15 +125,17 @@ class IndexedText:
     def __init__(self, text: str, vocabulary: Vocabulary) -> None:
         self.text = text
         self.read = read_words(text)
-        wanted = _wanted(self.read.words, vocabulary)
+        words = self.read.words
+        wanted = _wanted(words, vocabulary)
         positions: dict[str, list[int]] = {}
-        for position, word in enumerate(self.read.words):
-            if word in wanted:
-                for key in wanted[word]:
-                    if key in positions:
-                        positions[key].append(position)
-                    else:
-                        positions[key] = [position]
+        # The places of the few wanted words, picked out in C (map, compress): a Python
+        # loop over every word of every debate was a sixth of tagging's time.
+        for position in compress(count(), map(wanted.__contains__, words)):
+            for key in wanted[words[position]]:
+                if key in positions:
+                    positions[key].append(position)
+                else:
+                    positions[key] = [position]
         negative = _negating(self.read.words, positions.pop(NEGATION, []), vocabulary)
         self.positions = positions
         self.vocabulary = vocabulary
