@@ -225,6 +225,14 @@ async def stream_dropper(client: httpx.AsyncClient, tally: Tally, stop: float) -
         await asyncio.sleep(0.05)
 
 
+def _client(base: str) -> httpx.AsyncClient:
+    """One process's HTTP client: up to MAX_CONNECTIONS kept open to the server."""
+    limits = httpx.Limits(
+        max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
+    )
+    return httpx.AsyncClient(base_url=base, limits=limits, timeout=30)
+
+
 READER_KEYS = ("embed", "campaign")
 OTHER_KEYS = ("search", "huge", "long", "table", "stream")
 
@@ -234,10 +242,7 @@ async def other_clients(
 ) -> dict[str, Tally]:
     """The phase's clients that are not readers: slow searchers, or the hostile ones."""
     tallies = {key: Tally() for key in OTHER_KEYS}
-    limits = httpx.Limits(
-        max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
-    )
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    async with _client(base) as client:
         stop = time.monotonic() + seconds
         users: list[Awaitable[None]] = []
         if name == "searches":
@@ -260,10 +265,7 @@ async def other_clients(
 
 async def readers(base: str, seconds: float) -> dict[str, Tally]:
     tallies = {key: Tally() for key in READER_KEYS}
-    limits = httpx.Limits(
-        max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
-    )
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    async with _client(base) as client:
         stop = time.monotonic() + seconds
         await asyncio.gather(
             *(reader(client, EMBED, tallies["embed"], stop) for _ in range(EMBED_READERS)),
@@ -322,7 +324,7 @@ async def rounds(
     # A first visit to each page, as figure 3 warms up: the server's first render of a
     # page (templates compiled, caches empty) is not what a crowd waits for, and in a
     # phase of a second it could leave a reader no time to revalidate.
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+    async with _client(base) as client:
         for url in (EMBED, CAMPAIGN_PAGE):
             (await client.get(url)).raise_for_status()
     results = []

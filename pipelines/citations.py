@@ -23,21 +23,25 @@ _TYPES = "uksi|ukpga|ukla|ssi|wsi|nisr|asp|asc|anaw|nia|ukdsi|sdsi|wdsi|nidsr|uk
 _OF_YEAR = re.compile(r"of\s+\d{4}")
 
 
-def _contains(fragment: str) -> Callable[[str], bool]:
-    return lambda text: fragment in text
+#: A cheap test that a pattern can match at all, given the text and its lower case.
+MayMatch = Callable[[str, str], bool]
 
 
-def _contains_in_any_case(fragment: str) -> Callable[[str], bool]:
-    return lambda text: fragment in text.lower()
+def _contains(fragment: str) -> MayMatch:
+    return lambda text, _lower: fragment in text
 
 
-def _has_number_of_year(text: str) -> bool:
-    return _OF_YEAR.search(text.lower()) is not None
+def _contains_in_any_case(fragment: str) -> MayMatch:
+    return lambda _text, lower: fragment in lower
+
+
+def _has_number_of_year(_text: str, lower: str) -> bool:
+    return _OF_YEAR.search(lower) is not None
 
 
 #: (pattern, form, a cheap test that the pattern can match at all). The test lets most
 #: texts, which cite nothing, skip the regexes entirely.
-_PATTERNS: list[tuple[re.Pattern[str], str, Callable[[str], bool]]] = [
+_PATTERNS: list[tuple[re.Pattern[str], str, MayMatch]] = [
     # legislation.gov.uk/uksi/2016/808 (and /id/, /made, http or https)
     (
         re.compile(rf"legislation\.gov\.uk/(?:id/)?({_TYPES})/(\d{{4}})/(\d+)", re.I),
@@ -108,8 +112,9 @@ def citation_mentions(text: str) -> list[Citation]:
     claimed: list[tuple[int, int]] = []
     found: list[Citation] = []
     text = text or ""
+    lower = text.lower()
     for pattern, form, may_match in _PATTERNS:
-        if not may_match(text):
+        if not may_match(text, lower):
             continue
         for match in pattern.finditer(text):
             start, end = match.span()
