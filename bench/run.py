@@ -1,4 +1,4 @@
-"""`python -m bench.run [smoke|quick|full] [-v] [--only=1,3,6]`: every figure, one line each.
+"""`python -m bench.run [smoke|quick|full] [-v] [--only=1,3,6]` (`--help` says how): every figure, one line each.
 
 Prints one line per figure (median value with min-max, baseline, ratio, target, met,
 and why not) and then `bench: N/M targets met`; the query plans of the pages follow
@@ -8,12 +8,12 @@ run). Exit status 0 whatever the figures: a benchmark reports, it does not gate.
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from collections.abc import Callable
 
 from bench import crawl, load, nightly, pages, pipeline, retag
-from bench.common import Figure, Scale, scale_named
+from bench.common import SCALES, Figure, Scale, scale_named
 
 RSS_TARGET_MB = 300
 FIGURES: tuple[str, ...] = ("1", "2", "3", "4", "6", "7")
@@ -111,13 +111,24 @@ def run(
     return figures
 
 
-def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("-")]
-    only = FIGURES
-    for arg in sys.argv[1:]:
-        if arg.startswith("--only="):
-            only = tuple(arg.removeprefix("--only=").split(","))
-    run(scale_named(args[0] if args else None), verbose="-v" in sys.argv[1:], only=only)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run", description="Every figure, one line each (bench/README.md)."
+    )
+    parser.add_argument(
+        "scale", nargs="?", type=str.lower, choices=SCALES, help="default: $SCALE, or quick"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="print the pages' query plans")
+    parser.add_argument(
+        "--only",
+        type=lambda value: tuple(value.split(",")),
+        default=FIGURES,
+        help="comma-separated figures, e.g. 1,3,6 (default: all)",
+    )
+    args = parser.parse_args(argv)
+    if unknown := sorted(set(args.only) - set(FIGURES)):
+        parser.error(f"no figure {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
+    run(scale_named(args.scale), verbose=args.verbose, only=args.only)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import pytest
 from bench import crawl, load, nightly, pages, pipeline, retag
 from bench.common import SCALES, Figure, alternating, from_runs, percentile
 from bench.generate import debate_document, debate_json, debates
-from bench.run import memory_figures
+from bench.run import main, memory_figures
 from timeline_spiders.parsers.hansard import parse_debate
 
 SMOKE = SCALES["smoke"]
@@ -124,3 +124,11 @@ def test_retag_benchmark_retags_every_item():
     check(figures)
     assert not [p for p in figures[0].problems if "re-tagged" in p or "floor" in p]
     assert details["longest_lock_seconds"] >= 0
+
+
+@pytest.mark.parametrize("argv", [["nope"], ["--only=9"], ["--only=1,5x"]])
+def test_bench_refuses_an_unknown_scale_or_figure_before_measuring(argv, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    assert "bench:" not in capsys.readouterr().out
