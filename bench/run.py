@@ -1,4 +1,4 @@
-"""`python -m bench.run [smoke|quick|full] [-v] [--only=1,3,6]` (`--help` says how): every figure, one line each.
+"""`python -m bench.run [smoke|quick|full] [-v] [--only=1,3,6]`: every figure, one line each.
 
 Prints one line per figure (median value with min-max, baseline, ratio, target, met,
 and why not) and then `bench: N/M targets met`; the query plans of the pages follow
