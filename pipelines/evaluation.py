@@ -69,13 +69,23 @@ class Evaluation:
 
 
 def load_examples(path: str | Path) -> list[Example]:
+    """The labelled examples of one split. An example without its `campaigns` label
+    (an empty list for none) is refused: read as "none" it would score a positive as a
+    negative without anyone noticing."""
     document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    unlabelled = [
+        entry.get("id", "?") for entry in document["examples"] if "campaigns" not in entry
+    ]
+    if unlabelled:
+        raise ValueError(
+            f"{path}: no campaigns label (write campaigns: [] for none): {', '.join(unlabelled)}"
+        )
     return [
         Example(
             id=entry["id"],
             text=document_text(entry.get("title", ""), "", entry["text"]),
             cites=list(entry.get("cites") or []),
-            campaigns=set(entry.get("campaigns") or []),
+            campaigns=set(entry["campaigns"] or []),
             kind=entry.get("class", ""),
             context=" ".join((entry.get("context") or "").split()),
         )

@@ -48,9 +48,21 @@ def test_an_example_is_read_with_its_context():
     assert evaluation.classes == {"context": (1, 1)}
 
 
+def test_an_example_without_its_campaigns_label_is_refused_not_read_as_negative(tmp_path):
+    split = tmp_path / "dev.yml"
+    split.write_text(
+        "examples:\n"
+        "  - id: labelled\n    text: Pupil nationality.\n    campaigns: []\n"
+        "  - id: forgotten\n    text: Pupil nationality in the school census.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"no campaigns label.*: forgotten$"):
+        load_examples(split)
+
+
 def test_both_splits_are_there_and_the_test_split_is_held_out():
     dev, test = (load_examples(EXAMPLES / f"{split}.yml") for split in ("dev", "test"))
-    assert len(dev) >= 250 and len(test) >= 230
+    assert len(dev) >= 750 and len(test) >= 310
     assert not {example.id for example in dev} & {example.id for example in test}
 
 
