@@ -32,6 +32,9 @@ COMPLETED_FACTOR = 0.75
 #: A match in an item whose heading or question has one of the rule's `unless` or the
 #: campaign's `exclude` phrases counts this much: the item is about something else.
 EXCLUDED_CONTEXT_FACTOR = 0.5
+#: A match in an item that elsewhere has one of those phrases, not denied ("the
+#: Office for National Statistics has said"; not "not the ONS count"), counts this much.
+EXCLUDED_ELSEWHERE_FACTOR = 0.5
 IN_A_LIST = 0.3
 IN_PASSING = 0.4
 #: How many words before a citation an `in_passing` phrase may end.
@@ -114,19 +117,25 @@ def text_evidence(
 ) -> list[Evidence]:
     """The best match of a text rule, and its best one in another sentence (repetition
     is weaker evidence than the first match, but evidence). A match in a sentence with
-    one of `stoppers` (the rule's `unless` and the campaign's `exclude`) does not count."""
+    one of `stoppers` (the rule's `unless` and the campaign's `exclude`) does not count;
+    one in an item that has a stopper elsewhere, not denied there, counts half: a story
+    on the population census that mentions schools and country of birth is about that
+    census, but "England's count, not the ONS one" says which census it is about."""
     if not scoped:
         return []
     found = list(hits(rule, text))
     if not found:
         return []
-    excluded = text.continued(_sentences_of(text, text.find_any(stoppers))) if stoppers else set()
+    stopped = text.find_any(stoppers) if stoppers else []
+    excluded = text.continued(_sentences_of(text, stopped))
+    affirmed = any(not text.negated(span.start, span.end) for span in stopped)
+    elsewhere = EXCLUDED_ELSEWHERE_FACTOR if affirmed else 1.0
     best: list[tuple[float, int, Hit]] = []
     for hit in found:
         sentences = set(text.sentences(hit.start, hit.end))
         if sentences & excluded:
             continue
-        strength = _strength(rule, text, hit, sentences)
+        strength = _strength(rule, text, hit, sentences) * elsewhere
         if strength > 0:
             best.append((strength, hit.start, hit))
     best.sort(key=lambda entry: (-entry[0], entry[1]))

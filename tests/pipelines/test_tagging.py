@@ -209,6 +209,18 @@ def test_unless_cancels_a_match_in_its_own_sentence_only(tmp_path):
     assert len(tagged(tmp_path, UNLESS, english)) == 1
 
 
+def test_unless_elsewhere_in_the_item_halves_a_match_unless_it_is_denied_there(tmp_path):
+    alone = tagged(tmp_path, UNLESS, "The school census records nationality.")
+    assert [tag.score for tag in alone] == [0.6]
+    # An item that also talks about another census may well be about that one.
+    also = "The school census records nationality. Wales has an annual school census."
+    assert [tag.score for tag in tagged(tmp_path, UNLESS, also)] == [0.3]
+    # "not the annual school census" says which census the item is about.
+    contrast = "We mean England's count, not the annual school census. Ours is different."
+    contrast += " The school census records nationality."
+    assert [tag.score for tag in tagged(tmp_path, UNLESS, contrast)] == [0.6]
+
+
 def test_unless_also_covers_a_next_sentence_that_carries_on_with_a_pronoun(tmp_path):
     welsh = "Wales has an annual school census. It records nationality in the school census."
     assert tagged(tmp_path, UNLESS, welsh) == []
