@@ -21,6 +21,11 @@ from pipelines.tagging.words import read_words, stem
 #: Words that end an instrument's title when a year follows ("... Regulations 2016").
 INSTRUMENT_WORDS = frozenset({"regulations", "order", "act", "rules", "scheme"})
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+#: Words that start the next title of a list once one has ended ("... Order; the ...").
+_NEXT = frozenset({"the", "and"})
+#: Words before the year of an instrument's number: "SI 2016/808", "Statutory Instrument
+#: 2016/808" ("S.I." is read as "s", "i").
+_NUMBERED = frozenset({"si", "instrument"})
 #: A sentence naming this many instruments is a list of them (a committee's report of the
 #: instruments it considered, the instruments laid that day), not a discussion of one.
 LIST_LENGTH = 3
@@ -264,11 +269,21 @@ class IndexedText:
 
     @cached_property
     def list_sentences(self) -> set[int]:
-        """Sentences that name LIST_LENGTH or more instruments by title."""
+        """Sentences that name LIST_LENGTH or more instruments: by title ("... Regulations
+        2016", or a title ending where the next one starts: "... Order; the ..."), or by
+        number ("S.I. 2016/808")."""
         words = self.read.words
         counts: dict[int, int] = {}
         for position, word in enumerate(words[:-1]):
-            if word in INSTRUMENT_WORDS and _YEAR.match(words[position + 1]):
+            following = words[position + 1]
+            if word in INSTRUMENT_WORDS:
+                named = bool(_YEAR.match(following)) or following in _NEXT
+            else:
+                numbered = word in _NUMBERED or (
+                    word == "i" and position > 0 and words[position - 1] == "s"
+                )
+                named = numbered and bool(_YEAR.match(following))
+            if named:
                 sentence = self.read.sentence_of(position)
                 counts[sentence] = counts.get(sentence, 0) + 1
         return {sentence for sentence, count in counts.items() if count >= LIST_LENGTH}

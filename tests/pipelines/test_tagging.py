@@ -312,6 +312,28 @@ def test_a_citation_in_a_list_of_instruments_or_in_passing_is_only_a_suggestion(
     assert tag.status == "confirmed"
 
 
+@pytest.mark.parametrize(
+    "listed",
+    [
+        # Titles without years, ended where the next one starts, and numbers.
+        "Made in 2016: the School Teachers' Pay and Conditions Order; the Childcare "
+        "Regulations and the Pupil Registration Regulations; S.I. 2016/808.",
+        "Laid: SI 2016/792, Statutory Instrument 2016/808 and S.I. 2016/811.",
+    ],
+)
+def test_a_list_of_instruments_is_seen_whether_they_are_named_by_title_or_number(
+    tmp_path, listed
+):
+    (tag,) = tagged(tmp_path, CITES, listed, cites=["uksi/2016/808"])
+    assert (tag.status, tag.score) == ("suggested", 0.3)
+
+
+def test_a_sentence_on_one_instrument_and_the_one_it_amends_is_not_a_list(tmp_path):
+    text = "The Regulations (SI 2016/808) amend the 2013 Regulations and the census guide."
+    (tag,) = tagged(tmp_path, CITES, text, cites=["uksi/2016/808"])
+    assert tag.status == "confirmed"
+
+
 def test_an_instrument_named_by_title_and_number_in_a_list_is_one_weak_mention():
     listed = (
         "Laid: the Feed-in Tariffs Order 2016; the Education (Pupil Information) (England) "
