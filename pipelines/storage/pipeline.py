@@ -27,9 +27,10 @@ class StoragePipeline:
 
     Items are buffered and written STORAGE_BATCH_SIZE at a time (or after
     STORAGE_BATCH_SECONDS) in one transaction, so no write transaction stays open long
-    enough to keep readers or other writers waiting. Each item has a savepoint of its
-    own: an item that fails to store, for whatever reason, is rolled back alone and
-    reported with its URL while the rest of its batch is stored. What happened to each
+    enough to keep readers or other writers waiting. If a batch fails, it is written
+    again with a savepoint per item: an item that fails to store, for whatever reason, is
+    rolled back alone and reported with its URL while the rest of its batch is stored
+    (see `flush`). What happened to each
     item is counted only once its batch is committed, so the run report never counts an
     item that is not in the database. A killed process leaves every item whole or absent.
     """
