@@ -128,8 +128,7 @@ def text_evidence(
         return []
     stopped = text.find_any(stoppers) if stoppers else []
     excluded = text.continued(_sentences_of(text, stopped))
-    affirmed = any(not text.negated(span.start, span.end) for span in stopped)
-    elsewhere = EXCLUDED_ELSEWHERE_FACTOR if affirmed else 1.0
+    elsewhere = EXCLUDED_ELSEWHERE_FACTOR if _affirmed(text, stopped) else 1.0
     best: list[tuple[float, int, Hit]] = []
     for hit in found:
         sentences = set(text.sentences(hit.start, hit.end))
@@ -212,8 +211,10 @@ def _has_any(rule: Rule, text: IndexedText | None) -> bool:
     return text is not None and bool(text.find_any(rule.scope))
 
 
-def tag_from(campaign: Campaign, evidence: list[Evidence]) -> Tag | None:
-    """One tag for the campaign from all its evidence, or None without any."""
+def tag_from(campaign: Campaign, evidence: list[Evidence], excluded: bool = False) -> Tag | None:
+    """One tag for the campaign from all its evidence, or None without any. In an item
+    `excluded` (about something the campaign excludes, elsewhere in it: Wales's pupil
+    referral unit census) matches do not add up: the strongest alone is the score."""
     if not evidence:
         return None
     confirmed = next((e for e in evidence if e.confirmed), None)
@@ -222,7 +223,7 @@ def tag_from(campaign: Campaign, evidence: list[Evidence]) -> Tag | None:
         return Tag(campaign.slug, confirmed.rule.name, terms, "confirmed", 1.0, confirmed.explains)
     strongest = max(evidence, key=lambda e: e.strength)
     doubt = 1.0
-    for piece in _independent(evidence):
+    for piece in [strongest] if excluded else _independent(evidence):
         doubt *= 1 - piece.strength
     terms = tuple(dict.fromkeys(term for piece in evidence for term in piece.terms))
     score = round(1 - doubt, 2)
@@ -262,10 +263,16 @@ class Tagger:
                 )
                 evidence += [_explained(piece, context) for piece in found]
                 evidence += completed_by_context(campaign, indexed, around, context)
-            tag = tag_from(campaign, evidence)
+            excluded = _affirmed(indexed, indexed.find_any(campaign.exclude))
+            tag = tag_from(campaign, evidence, excluded)
             if tag is not None:
                 tags.append(tag)
         return tags
+
+
+def _affirmed(text: IndexedText, found: list[Span]) -> bool:
+    """Whether one of the places `found` is not denied ("not in Wales")."""
+    return any(not text.negated(span.start, span.end) for span in found)
 
 
 def _doubted_by(

@@ -291,6 +291,23 @@ def test_independent_evidence_adds_up(tmp_path):
     assert (tag.score, tag.terms) == (0.75, ("pupil record", "home office"))
 
 
+def test_in_an_item_about_what_the_campaign_excludes_matches_do_not_add_up(tmp_path):
+    rules = VALID_CAMPAIGN.replace("    rules:\n", "    exclude: [wales]\n    rules:\n") + (
+        "      - name: one\n        any_of: [pupil record]\n        weight: 0.8\n"
+        "      - name: two\n        any_of: [home office]\n        weight: 0.8\n"
+    )
+    campaign = load_rules(write(tmp_path, rules))
+
+    def scores(text: str) -> list[float]:
+        return [tag.score for tag in tag_text(campaign, text)]
+
+    assert scores("Pupil records. The Home Office.") == [0.96]
+    # Each match is halved (the exclusion is elsewhere in the item) and only the
+    # strongest counts: 0.4, not 1 - 0.6 * 0.6.
+    assert scores("Pupil records. The Home Office. The census of Wales.") == [0.4]
+    assert scores("Pupil records. The Home Office. Not in Wales.") == [0.96]
+
+
 CITES = """\
       - name: cites
         cites: [uksi/2016/808]
@@ -321,9 +338,7 @@ def test_a_citation_in_a_list_of_instruments_or_in_passing_is_only_a_suggestion(
         "Laid: SI 2016/792, Statutory Instrument 2016/808 and S.I. 2016/811.",
     ],
 )
-def test_a_list_of_instruments_is_seen_whether_they_are_named_by_title_or_number(
-    tmp_path, listed
-):
+def test_a_list_of_instruments_is_seen_whether_they_are_named_by_title_or_number(tmp_path, listed):
     (tag,) = tagged(tmp_path, CITES, listed, cites=["uksi/2016/808"])
     assert (tag.status, tag.score) == ("suggested", 0.3)
 
