@@ -66,6 +66,9 @@ class Evidence:
     terms: tuple[str, ...]
     confirmed: bool = False
     explains: str = ""  # "" when the text itself has it, else how the context does
+    #: Weakened because the item, or its context, is also about something the rule or
+    #: campaign excludes (another census, Prevent, Wales).
+    doubted: bool = False
 
 
 def hits(rule: Rule, text: IndexedText) -> Iterator[Hit]:
@@ -141,11 +144,13 @@ def text_evidence(
     if not best:
         return []
     first = best[0][2]
-    evidence = [_evidence_of(rule, text, first, best[0][0])]
+    doubted = elsewhere < 1.0
+    evidence = [_evidence_of(rule, text, first, best[0][0], doubted)]
     first_sentence = text.read.sentence_of(first.start)
     again = next((e for e in best[1:] if text.read.sentence_of(e[1]) != first_sentence), None)
     if again is not None and not rule.confirms:
-        evidence.append(Evidence(rule, again[0] * REPEAT_FACTOR, again[2].terms))
+        strength = again[0] * REPEAT_FACTOR
+        evidence.append(Evidence(rule, strength, again[2].terms, doubted=doubted))
     return evidence
 
 
@@ -157,9 +162,11 @@ def _strength(rule: Rule, text: IndexedText, hit: Hit, sentences: set[int]) -> f
     return rule.weight
 
 
-def _evidence_of(rule: Rule, text: IndexedText, hit: Hit, strength: float) -> Evidence:
+def _evidence_of(
+    rule: Rule, text: IndexedText, hit: Hit, strength: float, doubted: bool
+) -> Evidence:
     confirmed = rule.confirms and strength == 1.0
-    return Evidence(rule, strength, hit.terms, confirmed=confirmed)
+    return Evidence(rule, strength, hit.terms, confirmed=confirmed, doubted=doubted)
 
 
 def _sentences_of(text: IndexedText, spans: list[Span]) -> set[int]:
@@ -214,7 +221,9 @@ def _has_any(rule: Rule, text: IndexedText | None) -> bool:
 def tag_from(campaign: Campaign, evidence: list[Evidence], excluded: bool = False) -> Tag | None:
     """One tag for the campaign from all its evidence, or None without any. In an item
     `excluded` (about something the campaign excludes, elsewhere in it: Wales's pupil
-    referral unit census) matches do not add up: the strongest alone is the score."""
+    referral unit census), or whose every match is doubted (Scotland's pupil census,
+    elsewhere in the item or in its question), matches do not add up: the strongest
+    alone is the score."""
     if not evidence:
         return None
     confirmed = next((e for e in evidence if e.confirmed), None)
@@ -223,7 +232,8 @@ def tag_from(campaign: Campaign, evidence: list[Evidence], excluded: bool = Fals
         return Tag(campaign.slug, confirmed.rule.name, terms, "confirmed", 1.0, confirmed.explains)
     strongest = max(evidence, key=lambda e: e.strength)
     doubt = 1.0
-    for piece in [strongest] if excluded else _independent(evidence):
+    alone = excluded or all(piece.doubted for piece in evidence)
+    for piece in [strongest] if alone else _independent(evidence):
         doubt *= 1 - piece.strength
     terms = tuple(dict.fromkeys(term for piece in evidence for term in piece.terms))
     score = round(1 - doubt, 2)
@@ -291,7 +301,7 @@ def _doubted_by(
     if not doubted:
         return evidence
     return [
-        replace(piece, strength=piece.strength * EXCLUDED_CONTEXT_FACTOR)
+        replace(piece, strength=piece.strength * EXCLUDED_CONTEXT_FACTOR, doubted=True)
         if id(piece.rule) in doubted and not piece.confirmed
         else piece
         for piece in evidence

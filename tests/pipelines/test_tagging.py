@@ -79,9 +79,13 @@ def test_pupil_data_going_to_the_home_office_is_boycott_school_census():
     assert campaigns(text) == ["boycott-school-census"]
 
 
-def test_words_far_apart_do_not_match_together():
+def test_words_far_apart_are_at_most_a_suggestion_for_review():
     filler = " ".join(["unrelated"] * 60)
-    assert campaigns(f"The school census is collected. {filler} Nationality law.") == []
+    far = f"The school census is collected. {filler} Nationality law."
+    assert [tag.score for tag in tag_text(RULES, far)] == [0.45]  # the one-item backstop
+    assert RULES.campaigns[0].show_suggested_from > 0.45
+    further = " ".join(["unrelated"] * 160)
+    assert campaigns(f"The school census is collected. {further} Nationality law.") == []
 
 
 def test_a_tag_says_which_rule_and_terms_matched_and_how_sure_it_is():
@@ -219,6 +223,18 @@ def test_unless_elsewhere_in_the_item_halves_a_match_unless_it_is_denied_there(t
     contrast = "We mean England's count, not the annual school census. Ours is different."
     contrast += " The school census records nationality."
     assert [tag.score for tag in tagged(tmp_path, UNLESS, contrast)] == [0.6]
+
+
+def test_matches_all_doubted_by_another_census_elsewhere_do_not_add_up(tmp_path):
+    rules = UNLESS + (
+        "      - name: pupils\n        any_of: [pupil =nationality]\n"
+        "        unless: [annual school census]\n"
+    )
+    text = "The school census records nationality. It has pupil nationality."
+    assert [tag.score for tag in tagged(tmp_path, rules, text)] == [0.84]
+    # Each halved (0.3), and only the strongest counts: not 1 - 0.7 * 0.7.
+    text += " Wales has an annual school census."
+    assert [tag.score for tag in tagged(tmp_path, rules, text)] == [0.3]
 
 
 def test_unless_also_covers_a_next_sentence_that_carries_on_with_a_pronoun(tmp_path):
