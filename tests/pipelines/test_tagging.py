@@ -39,6 +39,15 @@ def test_near_miss_alternative_provision_for_mental_health_without_data_is_not_t
     assert campaigns(text) == []
 
 
+def test_the_campaign_name_as_an_everyday_saying_is_only_a_hint_but_its_hashtag_confirms():
+    (saying,) = tag_text(
+        RULES, "Call a boy naughty at seven and it sticks: labels last a lifetime."
+    )
+    assert (saying.status, saying.score) == ("suggested", 0.45)
+    (hashtag,) = tag_text(RULES, "Join us at #LabelsLastaLifetime.")
+    assert (hashtag.campaign, hashtag.status) == ("labels-last-a-lifetime", "confirmed")
+
+
 def test_an_item_can_belong_to_both_campaigns():
     text = "The school census asks for nationality; the AP census asks about pregnancy."
     assert campaigns(text) == ["boycott-school-census", "labels-last-a-lifetime"]
