@@ -69,9 +69,9 @@ def test_both_splits_are_there_and_the_test_split_is_held_out():
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "on the test split the rules reach precision 0.98 / 0.97 / 1.00 and recall"
-        " 0.87 / 0.89 / 0.87 (boycott-school-census, labels-last-a-lifetime, student-data):"
-        " recall is below 0.95"
+        "on the test split (310 examples) the rules reach precision 0.98 / 0.98 / 1.00 and"
+        " recall 0.97 / 0.92 / 0.946 (boycott-school-census, labels-last-a-lifetime,"
+        " student-data): two recalls are below 0.95"
     ),
 )
 def test_the_campaign_rules_meet_the_quality_targets_on_the_held_out_test_split():
