@@ -70,7 +70,7 @@ def test_both_splits_are_there_and_the_test_split_is_held_out():
     strict=True,
     reason=(
         "on the test split (310 examples) the rules reach precision 0.98 / 0.98 / 1.00 and"
-        " recall 0.97 / 0.92 / 0.946 (boycott-school-census, labels-last-a-lifetime,"
+        " recall 0.97 / 0.941 / 0.946 (boycott-school-census, labels-last-a-lifetime,"
         " student-data): two recalls are below 0.95"
     ),
 )
