@@ -124,7 +124,8 @@ ITEM_PIPELINES = {
 #: Items are written this many at a time (or after this many seconds), one transaction
 #: per batch (committing per item was most of storage's cost); a failed batch is written
 #: again an item at a time, so one bad item is left out alone. Default 50: about a
-#: quarter of a second of writing, short enough for readers of the live site.
+#: quarter of a second of writing. Readers of the live site never wait for it (WAL);
+#: another writer (`make curate`, a re-tag) waits at most that long.
 STORAGE_BATCH_SIZE = int(os.environ.get("STORAGE_BATCH_SIZE", "50"))
 STORAGE_BATCH_SECONDS = float(os.environ.get("STORAGE_BATCH_SECONDS", "1"))
 
