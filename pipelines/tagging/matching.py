@@ -145,7 +145,9 @@ def text_evidence(
         return []
     first = best[0][2]
     doubted = elsewhere < 1.0
-    evidence = [_evidence_of(rule, text, first, best[0][0], doubted)]
+    strength = best[0][0]
+    confirmed = rule.confirms and strength == 1.0
+    evidence = [Evidence(rule, strength, first.terms, confirmed=confirmed, doubted=doubted)]
     first_sentence = text.read.sentence_of(first.start)
     again = next((e for e in best[1:] if text.read.sentence_of(e[1]) != first_sentence), None)
     if again is not None and not rule.confirms:
@@ -160,13 +162,6 @@ def _strength(rule: Rule, text: IndexedText, hit: Hit, sentences: set[int]) -> f
     if rule.when_negated != "counts" and text.negated(hit.start, hit.end):
         return 0.0 if rule.when_negated == "cancels" else rule.weight * NEGATED_FACTOR
     return rule.weight
-
-
-def _evidence_of(
-    rule: Rule, text: IndexedText, hit: Hit, strength: float, doubted: bool
-) -> Evidence:
-    confirmed = rule.confirms and strength == 1.0
-    return Evidence(rule, strength, hit.terms, confirmed=confirmed, doubted=doubted)
 
 
 def _sentences_of(text: IndexedText, spans: list[Span]) -> set[int]:
@@ -218,12 +213,11 @@ def _has_any(rule: Rule, text: IndexedText | None) -> bool:
     return text is not None and bool(text.find_any(rule.scope))
 
 
-def tag_from(campaign: Campaign, evidence: list[Evidence], excluded: bool = False) -> Tag | None:
+def tag_from(campaign: Campaign, evidence: list[Evidence]) -> Tag | None:
     """One tag for the campaign from all its evidence, or None without any. In an item
-    `excluded` (about something the campaign excludes, elsewhere in it: Wales's pupil
-    referral unit census), or whose every match is doubted (Scotland's pupil census,
-    elsewhere in the item or in its question), matches do not add up: the strongest
-    alone is the score."""
+    whose every match is doubted (about something the rule or campaign excludes,
+    elsewhere in the item or in its question: Wales's pupil referral unit census,
+    Scotland's pupil census), matches do not add up: the strongest alone is the score."""
     if not evidence:
         return None
     confirmed = next((e for e in evidence if e.confirmed), None)
@@ -232,7 +226,7 @@ def tag_from(campaign: Campaign, evidence: list[Evidence], excluded: bool = Fals
         return Tag(campaign.slug, confirmed.rule.name, terms, "confirmed", 1.0, confirmed.explains)
     strongest = max(evidence, key=lambda e: e.strength)
     doubt = 1.0
-    alone = excluded or all(piece.doubted for piece in evidence)
+    alone = all(piece.doubted for piece in evidence)
     for piece in [strongest] if alone else _independent(evidence):
         doubt *= 1 - piece.strength
     terms = tuple(dict.fromkeys(term for piece in evidence for term in piece.terms))
@@ -273,8 +267,7 @@ class Tagger:
                 )
                 evidence += [_explained(piece, context) for piece in found]
                 evidence += completed_by_context(campaign, indexed, around, context)
-            excluded = _affirmed(indexed, indexed.find_any(campaign.exclude))
-            tag = tag_from(campaign, evidence, excluded)
+            tag = tag_from(campaign, evidence)
             if tag is not None:
                 tags.append(tag)
         return tags
