@@ -71,8 +71,9 @@ class Evidence:
     doubted: bool = False
 
 
-def hits(rule: Rule, text: IndexedText) -> Iterator[Hit]:
-    """Where all of a rule's groups occur together (in order, where the rule says so)."""
+def hits(rule: Rule, text: IndexedText, inside: tuple[int, int] | None = None) -> Iterator[Hit]:
+    """Where all of a rule's groups occur together (in order, where the rule says so),
+    all of them `inside` these first and last words if given."""
     if not all(text.may_have(phrases) for phrases in rule.groups):
         return
     groups: list[list[Span]] = []
@@ -84,6 +85,10 @@ def hits(rule: Rule, text: IndexedText) -> Iterator[Hit]:
     starts = [[span.start for span in group] for group in others]
     for anchor in anchors:
         low, high = _bounds(rule, text, anchor)
+        if inside is not None:
+            if not inside[0] <= anchor.start <= anchor.end <= inside[1]:
+                continue
+            low, high = max(low, inside[0]), min(high, inside[1])
         chosen = [anchor]
         cursor = anchor.end + 1 if rule.in_order else low
         for group, group_starts in zip(others, starts, strict=True):
@@ -116,21 +121,26 @@ def _first_within(group: list[Span], starts: list[int], low: int, high: int) -> 
 
 
 def text_evidence(
-    rule: Rule, text: IndexedText, scoped: bool, stoppers: tuple[Phrase, ...] = ()
+    rule: Rule,
+    text: IndexedText,
+    scoped: bool,
+    stoppers: tuple[Phrase, ...] = (),
+    denying: frozenset[int] = frozenset(),
 ) -> list[Evidence]:
     """The best match of a text rule, and its best one in another sentence (repetition
     is weaker evidence than the first match, but evidence). A match in a sentence with
-    one of `stoppers` (the rule's `unless` and the campaign's `exclude`) does not count;
-    one in an item that has a stopper elsewhere, not denied there, counts half: a story
-    on the population census that mentions schools and country of birth is about that
-    census, but "England's count, not the ONS one" says which census it is about."""
+    one of `stoppers` (the rule's `unless` and the campaign's `exclude`), or in one of
+    the `denying` sentences, does not count; one in an item that has a stopper
+    elsewhere, not denied there, counts half: a story on the population census that
+    mentions schools and country of birth is about that census, but "England's count,
+    not the ONS one" says which census it is about."""
     if not scoped:
         return []
     found = list(hits(rule, text))
     if not found:
         return []
     stopped = text.find_any(stoppers) if stoppers else []
-    excluded = text.continued(_sentences_of(text, stopped))
+    excluded = text.continued(_sentences_of(text, stopped)) | denying
     elsewhere = EXCLUDED_ELSEWHERE_FACTOR if _affirmed(text, stopped) else 1.0
     best: list[tuple[float, int, Hit]] = []
     for hit in found:
@@ -200,13 +210,46 @@ def campaign_evidence(
     needs one of its scope phrases in the text or in the `other` text (its context, or
     the text a context surrounds)."""
     evidence: list[Evidence] = []
+    denying = denying_sentences(campaign, text)
     for rule, stoppers in zip(campaign.rules, campaign.stoppers, strict=True):
         if rule.cites:
             evidence += citation_evidence(rule, text, cites)
         else:
             scoped = not rule.scope or _has_any(rule, text) or _has_any(rule, other)
-            evidence += text_evidence(rule, text, scoped, stoppers)
+            evidence += text_evidence(rule, text, scoped, stoppers, denying)
+    if denying and subject_denied(campaign, text, denying):
+        evidence = _doubted(evidence, EXCLUDED_ELSEWHERE_FACTOR)
     return evidence
+
+
+def denying_sentences(campaign: Campaign, text: IndexedText) -> frozenset[int]:
+    """The sentences with one of the campaign's `denials` ("the Department does not
+    collect")."""
+    if not campaign.denials:
+        return frozenset()
+    return frozenset(_sentences_of(text, text.find_any(campaign.denials)))
+
+
+def subject_denied(campaign: Campaign, text: IndexedText, denying: frozenset[int]) -> bool:
+    """Whether a text rule of the campaign matches inside one of the `denying` sentences:
+    the item says that what the campaign is about is not collected ("does not collect the
+    reasons for placements in alternative provision"), not that something else is ("the
+    diagnosis itself is not collected")."""
+    bounds = [text.read.sentence_bounds(sentence) for sentence in sorted(denying)]
+    return any(
+        next(hits(rule, text, inside), None) is not None
+        for rule in campaign.rules
+        if not rule.cites
+        for inside in bounds
+    )
+
+
+def _doubted(evidence: list[Evidence], factor: float) -> list[Evidence]:
+    """The evidence as doubted, each unconfirmed piece `factor` as strong."""
+    return [
+        piece if piece.confirmed else replace(piece, strength=piece.strength * factor, doubted=True)
+        for piece in evidence
+    ]
 
 
 def _has_any(rule: Rule, text: IndexedText | None) -> bool:
@@ -286,6 +329,9 @@ def _doubted_by(
     `exclude` phrases: an answer to a question on Prevent referrals or Scotland's pupil
     census, a question on teachers' nationality answered from the school workforce
     census. Confirmed evidence stands."""
+    denying = denying_sentences(campaign, around)
+    if denying and subject_denied(campaign, around, denying):
+        return _doubted(evidence, EXCLUDED_CONTEXT_FACTOR)
     doubted = {
         id(rule)
         for rule, stoppers in zip(campaign.rules, campaign.stoppers, strict=True)

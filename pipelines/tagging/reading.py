@@ -24,7 +24,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_KEYS = frozenset({"campaigns", "tracked", "negation_words", "not_negating"})
 CAMPAIGN_KEYS = frozenset(
     {"slug", "hashtag", "title", "description", "search_phrases", "rules", "exclude"}
-    | {"show_suggested_from"}
+    | {"denials", "show_suggested_from"}
 )
 #: What each tracked list holds, as a pattern its entries must match and an example.
 TRACKED_FORMS: dict[str, tuple[re.Pattern[str], str]] = {
@@ -138,6 +138,7 @@ class FileReader(PhraseReader):
             rules=(*(reader.rule(rule) for rule in rules), *self.hashtag_rule(entry)),
             show_suggested_from=self.threshold(entry),
             exclude=tuple(self.phrases(entry, "exclude", entry.get("exclude") or [])),
+            denials=tuple(self.phrases(entry, "denials", entry.get("denials") or [])),
             search_phrases=tuple(
                 self.strings(entry, "search_phrases", entry.get("search_phrases") or [])
             ),

@@ -82,6 +82,8 @@ class Campaign:
     rules: tuple[Rule, ...]
     show_suggested_from: float
     exclude: tuple[Phrase, ...] = ()
+    #: Phrases saying something is not collected or held: see `denials` in the rules file.
+    denials: tuple[Phrase, ...] = ()
     search_phrases: tuple[str, ...] = ()
 
     @cached_property
@@ -198,7 +200,11 @@ class CampaignRules:
         phrases = [
             phrase
             for campaign in self.campaigns
-            for phrase in (*campaign.exclude, *(p for rule in campaign.rules for p in rule.phrases))
+            for phrase in (
+                *campaign.exclude,
+                *campaign.denials,
+                *(p for rule in campaign.rules for p in rule.phrases),
+            )
         ]
         return Vocabulary(
             keys=frozenset(key for phrase in phrases for key in phrase.keys),

@@ -333,6 +333,40 @@ def test_in_an_item_about_what_the_campaign_excludes_matches_do_not_add_up(tmp_p
     assert scores("Pupil records. The Home Office. Not in Wales.") == [0.96]
 
 
+DENYING = VALID_CAMPAIGN.replace(
+    "    rules:\n", "    denials: [does not collect, is not collected]\n    rules:\n"
+) + (
+    "      - name: reasons\n        all_of: [[pupil referral unit], [reason]]\n"
+    "        within: sentence\n        when_negated: counts\n        weight: 0.8\n"
+)
+
+
+def test_a_denial_cancels_the_match_it_is_about_and_halves_the_rest_of_the_item(tmp_path):
+    campaign = load_rules(write(tmp_path, DENYING))
+
+    def scores(text: str) -> list[float]:
+        return [tag.score for tag in tag_text(campaign, text)]
+
+    question = "How many pupils are in a pupil referral unit for that reason?"
+    assert scores(question) == [0.8]
+    # The answer says that what the campaign is about is not collected: the question's
+    # match is halved, the denied sentence's cancelled (even for a rule that counts
+    # negated matches).
+    answer = " The Department does not collect the reason for a pupil referral unit place."
+    assert scores(question + answer) == [0.4]
+    assert scores(answer) == []
+    # A denial of something else leaves the item as it was.
+    assert scores(question + " The diagnosis itself is not collected.") == [0.8]
+
+
+def test_a_denial_in_the_answer_halves_what_its_question_shows(tmp_path):
+    campaign = load_rules(write(tmp_path, DENYING))
+    asked = Context("Why is each pupil referral unit place made, for what reason?", "the question")
+    answered = "The Department does not collect the reason for each pupil referral unit place."
+    assert [t.score for t in tag_text(campaign, "We publish numbers.", context=asked)] == [0.72]
+    assert [t.score for t in tag_text(campaign, answered, context=asked)] == [0.36]
+
+
 CITES = """\
       - name: cites
         cites: [uksi/2016/808]
