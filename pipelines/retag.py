@@ -176,7 +176,7 @@ def _chunk_changes(
         new_cites = cites if set(cites.items()) != stored_cites.get(item.id, set()) else None
         new_tags = None
         if item.source != CAMPAIGN_SOURCE:  # staff chose these items' campaigns
-            read = item_text(item.id, item.source, item.title, item.summary, item.body)
+            read = item_text(item.id, item.source, item.title, item.summary, item.body, "", cites)
             tags = tagger.tag(read.text, read.cites, read.context)
             before = stored_tags.get(item.id, set())
             if {_row(tag) for tag in tags} != before:

@@ -14,7 +14,8 @@ from timeline_spiders.items import Document
 
 class TaggingPipeline:
     """Tag each item by the campaign rules (loaded once per crawl from CAMPAIGN_RULES),
-    reading a debate's heading and an answer's question as context."""
+    reading a debate's heading and an answer's question as context. Runs after
+    CitationPipeline and reads the citations it found."""
 
     def __init__(self, rules_path: str) -> None:
         self.rules = load_rules(rules_path)
@@ -28,6 +29,8 @@ class TaggingPipeline:
         if not isinstance(item, Document):
             return item  # Gone and AmendmentList items carry nothing to derive
         heading = item.metadata.get("heading") or ""
-        read = item_text(item.id, item.source, item.title, item.summary, item.body, heading)
+        read = item_text(
+            item.id, item.source, item.title, item.summary, item.body, heading, item.cites
+        )
         item.campaigns = self.tagger.tag(read.text, read.cites, read.context)
         return item

@@ -4,8 +4,10 @@ import pytest
 import snowballstemmer
 from snowballstemmer.english_stemmer import EnglishStemmer
 
+from pipelines.citations import cited_by
 from pipelines.tagging import Context, RulesError, item_text, load_rules, tag_text
 from pipelines.tagging.words import read_words, stem
+from timeline_spiders.text import document_text
 
 RULES = load_rules(Path(__file__).resolve().parents[2] / "data" / "campaigns.yml")
 
@@ -541,6 +543,32 @@ def test_a_hansard_item_reads_its_heading_and_a_written_answer_its_question_as_c
     assert answer.text == "Schools\nNo.\nAnswer (Nick, 2016-10-05):\nNo."
     statement = item_text("questions:ws:1", "questions", "Schools", "", "A statement.")
     assert statement.context is None
+
+
+@pytest.mark.parametrize(
+    ("item_id", "source", "title", "body"),
+    [
+        ("hansard:1", "hansard", "Regulations (SI 2016/808) \u2014 Motion", "See SI 2017/807."),
+        ("hansard:2", "hansard", "School Census \u2014 Nationality", "SI 2017/807 amends it."),
+        ("hansard:3", "hansard", "School Census \u2014 Nationality", "No instrument."),
+        (
+            "questions:wq:1",
+            "questions",
+            "Schools",
+            "Question (Ann, tabled 2016-10-01):\nSI 2016/808?\n\nAnswer (Nick, 2016-10-05):\nNo.",
+        ),
+        ("govuk:1", "govuk", "Census guide", "Under S.I. 2016/808 schools return..."),
+    ],
+)
+def test_an_item_read_with_its_known_citations_reads_as_it_would_without(
+    item_id, source, title, body
+):
+    # The pipelines pass what CitationPipeline found, so the parts need no search of
+    # their own when the item cites nothing; what the tagger reads must not change.
+    cites = cited_by(item_id, document_text(title, "", body))
+    assert item_text(item_id, source, title, "", body, "", cites) == item_text(
+        item_id, source, title, "", body
+    )
 
 
 # --- mistakes in the rules file ----------------------------------------------------------
