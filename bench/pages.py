@@ -355,11 +355,13 @@ async def measure_pages(path: Path, pages: list[Page], runs: int, samples: int) 
 
 async def _measure_pages(path: Path, pages: list[Page], runs: int, samples: int) -> dict[str, Any]:
     from timeline_site.config import build_datasette
+    from timeline_site.serve import set_aside_what_lives_as_long_as_the_server
 
     recorder = Recorder()
     with recorder.installed():
         datasette = build_datasette(path, public_url="https://timeline.example.org")
         await datasette.invoke_startup()
+        set_aside_what_lives_as_long_as_the_server()  # as bin/serve does
         client = datasette.client
         conn = read_only(path)
 

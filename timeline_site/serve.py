@@ -10,6 +10,7 @@ Refuses to start, saying why in one sentence, when the database is missing or un
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sys
 
@@ -30,6 +31,7 @@ def main() -> int:
         print(f"Not serving: {error}", file=sys.stderr)
         return 2
     asyncio.run(datasette.invoke_startup())
+    set_aside_what_lives_as_long_as_the_server()
     uvicorn.run(
         datasette.app(),
         host=host,
@@ -41,6 +43,16 @@ def main() -> int:
         timeout_graceful_shutdown=5,
     )
     return 0
+
+
+def set_aside_what_lives_as_long_as_the_server() -> None:
+    """Keep the objects made at start-up (modules, templates, the rules) out of every later
+    garbage collection. A full collection walks every object in the process: at start-up
+    that is some 100,000, 56 ms at a time, and a reader whose request met one waited
+    that long (figure 3's slowest pages were these pauses). Frozen, a full collection
+    walks only what requests made since."""
+    gc.collect()
+    gc.freeze()
 
 
 if __name__ == "__main__":
