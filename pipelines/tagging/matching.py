@@ -217,8 +217,6 @@ def campaign_evidence(
         else:
             scoped = not rule.scope or _has_any(rule, text) or _has_any(rule, other)
             evidence += text_evidence(rule, text, scoped, stoppers, denying)
-    if denying and subject_denied(campaign, text, denying):
-        evidence = _doubted(evidence, EXCLUDED_ELSEWHERE_FACTOR)
     return evidence
 
 
@@ -230,11 +228,12 @@ def denying_sentences(campaign: Campaign, text: IndexedText) -> frozenset[int]:
     return frozenset(_sentences_of(text, text.find_any(campaign.denials)))
 
 
-def subject_denied(campaign: Campaign, text: IndexedText, denying: frozenset[int]) -> bool:
-    """Whether a text rule of the campaign matches inside one of the `denying` sentences:
-    the item says that what the campaign is about is not collected ("does not collect the
-    reasons for placements in alternative provision"), not that something else is ("the
-    diagnosis itself is not collected")."""
+def subject_denied(campaign: Campaign, text: IndexedText) -> bool:
+    """Whether a text rule of the campaign matches inside a sentence with one of its
+    `denials`: the text says that what the campaign is about is not collected ("does not
+    collect the reasons for placements in alternative provision"), not that something
+    else is ("the diagnosis itself is not collected")."""
+    denying = denying_sentences(campaign, text)
     bounds = [text.read.sentence_bounds(sentence) for sentence in sorted(denying)]
     return any(
         next(hits(rule, text, inside), None) is not None
@@ -310,6 +309,10 @@ class Tagger:
                 )
                 evidence += [_explained(piece, context) for piece in found]
                 evidence += completed_by_context(campaign, indexed, around, context)
+            if subject_denied(campaign, indexed):
+                # An answer that the Department does not collect what the campaign is
+                # about: every match, its question's included, is doubted.
+                evidence = _doubted(evidence, EXCLUDED_ELSEWHERE_FACTOR)
             tag = tag_from(campaign, evidence)
             if tag is not None:
                 tags.append(tag)
@@ -329,9 +332,6 @@ def _doubted_by(
     `exclude` phrases: an answer to a question on Prevent referrals or Scotland's pupil
     census, a question on teachers' nationality answered from the school workforce
     census. Confirmed evidence stands."""
-    denying = denying_sentences(campaign, around)
-    if denying and subject_denied(campaign, around, denying):
-        return _doubted(evidence, EXCLUDED_CONTEXT_FACTOR)
     doubted = {
         id(rule)
         for rule, stoppers in zip(campaign.rules, campaign.stoppers, strict=True)

@@ -369,6 +369,22 @@ def test_a_denial_in_the_answer_halves_what_its_question_shows(tmp_path):
     assert [t.score for t in tag_text(campaign, answered, context=asked)] == [0.36]
 
 
+def test_a_denial_doubts_what_the_question_and_the_answer_show_together(tmp_path):
+    rules = DENYING + (
+        "      - name: reported\n        all_of: [[pupil referral unit], [department]]\n"
+        "        within: 40\n"
+    )
+    campaign = load_rules(write(tmp_path, rules))
+    asked = Context("Why is a child in a pupil referral unit?", "the question")
+    answered = (
+        "The Department publishes numbers."
+        " It does not collect the reason for a pupil referral unit place."
+    )
+    # The question starts "reported" and the answer finishes it, but the answer says the
+    # reasons are not collected: every match is halved, and they do not add up.
+    assert [t.score for t in tag_text(campaign, answered, context=asked)] == [0.3]
+
+
 CITES = """\
       - name: cites
         cites: [uksi/2016/808]
