@@ -62,16 +62,16 @@ def test_an_example_without_its_campaigns_label_is_refused_not_read_as_negative(
 
 def test_both_splits_are_there_and_the_test_split_is_held_out():
     dev, test = (load_examples(EXAMPLES / f"{split}.yml") for split in ("dev", "test"))
-    assert len(dev) >= 750 and len(test) >= 310
+    assert len(dev) >= 2700 and len(test) >= 390
     assert not {example.id for example in dev} & {example.id for example in test}
 
 
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "on the test split (310 examples) the rules reach precision 0.98 / 0.98 / 1.00 and"
-        " recall 0.97 / 0.941 / 0.946 (boycott-school-census, labels-last-a-lifetime,"
-        " student-data): two recalls are below 0.95"
+        "on the test split (390 examples) the rules reach precision 0.99 / 0.98 / 0.98 and"
+        " recall 0.97 / 0.955 / 0.942 (boycott-school-census, labels-last-a-lifetime,"
+        " student-data): student-data's recall is below 0.95"
     ),
 )
 def test_the_campaign_rules_meet_the_quality_targets_on_the_held_out_test_split():
