@@ -25,8 +25,8 @@ def test_scores_count_right_wrong_and_missed_tags():
 
 
 def test_a_suggested_tag_below_the_threshold_is_a_miss_that_waits_in_the_review_queue():
-    # The AP census named as a statistic's source alone is weak evidence.
-    text = "The figures come from the AP census."
+    # The AP census named alone (a collection's dates) is weak evidence.
+    text = "The AP census is collected each January."
     evaluation = evaluate(RULES, [Example("a", text, [], {"labels-last-a-lifetime"})])
     labels = next(s for s in evaluation.scores if s.campaign == "labels-last-a-lifetime")
     assert (labels.false_negatives, labels.review_queue) == (["a"], ["a"])
