@@ -142,15 +142,7 @@ def text_evidence(
     stopped = text.find_any(stoppers) if stoppers else []
     excluded = text.continued(_sentences_of(text, stopped)) | denying
     elsewhere = EXCLUDED_ELSEWHERE_FACTOR if _affirmed(text, stopped) else 1.0
-    best: list[tuple[float, int, Hit]] = []
-    for hit in found:
-        sentences = set(text.sentences(hit.start, hit.end))
-        if sentences & excluded:
-            continue
-        strength = _strength(rule, text, hit, sentences) * elsewhere
-        if strength > 0:
-            best.append((strength, hit.start, hit))
-    best.sort(key=lambda entry: (-entry[0], entry[1]))
+    best = _strongest_first(rule, text, found, excluded, elsewhere)
     if not best:
         return []
     first = best[0][2]
@@ -164,6 +156,23 @@ def text_evidence(
         strength = again[0] * REPEAT_FACTOR
         evidence.append(Evidence(rule, strength, again[2].terms, doubted=doubted))
     return evidence
+
+
+def _strongest_first(
+    rule: Rule, text: IndexedText, found: list[Hit], excluded: set[int], factor: float
+) -> list[tuple[float, int, Hit]]:
+    """The matches outside the `excluded` sentences with their strengths (`factor` of
+    each), strongest first, then earliest."""
+    best: list[tuple[float, int, Hit]] = []
+    for hit in found:
+        sentences = set(text.sentences(hit.start, hit.end))
+        if sentences & excluded:
+            continue
+        strength = _strength(rule, text, hit, sentences) * factor
+        if strength > 0:
+            best.append((strength, hit.start, hit))
+    best.sort(key=lambda entry: (-entry[0], entry[1]))
+    return best
 
 
 def _strength(rule: Rule, text: IndexedText, hit: Hit, sentences: set[int]) -> float:
