@@ -24,7 +24,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
@@ -34,6 +34,7 @@ from pipelines.search_syntax import MATCH_NOTHING, read_query
 from timeline_site.bill_pages import bill_page
 from timeline_site.calendar import campaign_calendar
 from timeline_site.campaign_pages import campaign_page, embed_page
+from timeline_site.event_items import EventItems
 from timeline_site.exports import csv_export
 from timeline_site.feeds import campaign_feed, new_since_feed
 from timeline_site.formatting import display_date, display_moment, highlight, link_citations
@@ -42,6 +43,9 @@ from timeline_site.instrument_pages import instrument_page, instrument_redirect
 from timeline_site.review_page import review_page
 from timeline_site.search import search_feed, search_page
 from timeline_site.status_page import status_page
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
 
 SLUG = r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)"
 
@@ -87,11 +91,12 @@ def register_routes() -> list[tuple[str, Callable[..., Any]]]:
 
 
 @hookimpl
-def prepare_jinja2_environment(env: Environment) -> None:
+def prepare_jinja2_environment(env: Environment, datasette: Datasette) -> None:
     env.filters["highlight"] = highlight
     env.filters["link_citations"] = link_citations
     env.filters["date_in_words"] = display_date
     env.filters["moment_in_words"] = display_moment
+    env.globals["event_item"] = EventItems(env.loader, env.filters, datasette.setting("base_url"))
 
 
 def fts_expression(text: str | None) -> str:
