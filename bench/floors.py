@@ -22,9 +22,12 @@ from datetime import date
 from typing import Any
 
 from timeline_site.instrument_pages import PARLIAMENT_KINDS
+from timeline_site.queries import date_page
 from timeline_spiders.sources import versioned_kinds
 
 Rows = list[tuple[Any, ...]]
+#: Events' (id, date), newest first: what a page chooses before it reads their rows.
+Dated = list[tuple[str, str]]
 #: One way of reading a page's rows: (connection, parameters) -> rows shown.
 Way = Callable[[sqlite3.Connection, dict[str, Any]], Rows]
 
@@ -90,10 +93,21 @@ def why(conn: sqlite3.Connection, campaign: str, rows: Rows) -> Rows:
     return conn.execute(WHY, {"campaign": campaign, "items": items}).fetchall()
 
 
+def ids_of(dated: Dated) -> list[str]:
+    return [event_id for event_id, _ in dated]
+
+
+def whole_days(dated: Dated, shown: int) -> list[str]:
+    """The ids a page shows of `shown` + 1 events read: cut where the page cuts them
+    (`date_page`: a page ends with a whole day), so the floor shows the page's rows."""
+    page, _ = date_page([{"id": event_id, "date": day} for event_id, day in dated], shown)
+    return [event["id"] for event in page]
+
+
 def campaign_ids(
     conn: sqlite3.Connection, params: dict[str, Any], *, walk: bool, upcoming: bool = False
-) -> list[str]:
-    """The ids of a campaign's shown events, newest first (or soonest first when
+) -> Dated:
+    """The (id, date) of a campaign's shown events, newest first (or soonest first when
     `upcoming`), up to :limit, with the optional filters in `params`.
 
     `walk`: follow the date index, testing each event's item against the campaign;
@@ -111,10 +125,9 @@ def campaign_ids(
         if params.get(name):
             conditions.append(condition)
     order = "e.date, e.id" if upcoming else "e.date desc, e.id"
-    sql = (
-        f"select e.id from events e where {' and '.join(conditions)} order by {order} limit :limit"
-    )
-    return [row[0] for row in conn.execute(sql, {"today": today(), **params})]
+    sql = f"""select e.id, e.date from events e where {" and ".join(conditions)}
+        order by {order} limit :limit"""
+    return conn.execute(sql, {"today": today(), **params}).fetchall()
 
 
 def campaign_page(
@@ -128,7 +141,8 @@ def campaign_page(
         def read(conn: sqlite3.Connection, _: dict[str, Any]) -> Rows:
             soon = campaign_ids(conn, {**params, "limit": upcoming or 1}, walk=True, upcoming=True)
             past = campaign_ids(conn, params, walk=walk)
-            ids = (soon if upcoming else []) + past[:shown]
+            shown_past = ids_of(past) if shown is None else whole_days(past, shown)
+            ids = (ids_of(soon) if upcoming else []) + shown_past
             rows = rows_by_id(conn, ids, full=not compact)
             if not compact:
                 why(conn, params["campaign"], rows)
@@ -145,20 +159,18 @@ def campaign_search(params: dict[str, Any], shown: int) -> Floor:
     link)."""
 
     def read(conn: sqlite3.Connection, _: dict[str, Any]) -> Rows:
-        ids = [
-            row[0]
-            for row in conn.execute(
-                f"""select e.id from events e join items i on i.id = e.item_id
+        dated = conn.execute(
+            f"""select e.id, e.date from events e join items i on i.id = e.item_id
                 where e.item_id in ({SHOWN_ITEMS}) and e.superseded_at is null
                   and e.date <= :today
                   and i.rowid in (select rowid from items_fts where items_fts match :q)
                   and {CURRENT_TEXT}
                 order by e.date desc, e.id limit :limit""",
-                {"today": today(), "versioned": json.dumps(versioned_kinds()), **params},
-            )
-        ]
-        rows = rows_by_id(conn, ids[:shown], full=True)
-        snippets(conn, params["q"], ids[:shown])
+            {"today": today(), "versioned": json.dumps(versioned_kinds()), **params},
+        ).fetchall()
+        ids = whole_days(dated, shown)
+        rows = rows_by_id(conn, ids, full=True)
+        snippets(conn, params["q"], ids)
         why(conn, params["campaign"], rows)
         campaign_ids(conn, {**params, "limit": 1}, walk=True, upcoming=True)
         return rows
@@ -250,40 +262,49 @@ def search_page(params: dict[str, Any], page_size: int, count_limit: int) -> Flo
 
 def instrument_page(params: dict[str, Any], page_size: int) -> Floor:
     """`/si/<id>`: the instrument, its own dates, a page of what cites it (newest first,
-    before :before), what it amends and what amends it, and the tracker's item."""
+    before :before), what it amends and what amends it, and the tracker's item. What
+    cites it is found by walking the date index testing each event, or by reading every
+    citing item's events and sorting them."""
 
-    def read(conn: sqlite3.Connection, _: dict[str, Any]) -> Rows:
-        values = {"before": "", **params, "item": f"legislation:{params['id']}"}
-        conn.execute("select * from items where id = :item", values).fetchall()
-        conn.execute(
-            f"select {FULL_ROW} from events e join items i on i.id = e.item_id"
-            " where e.item_id = :item and e.superseded_at is null order by e.date, e.id",
-            values,
-        ).fetchall()
-        ids = [
-            row[0]
-            for row in conn.execute(
-                """select e.id from events e
-                where e.item_id in (select item_id from citations where legislation_id = :id)
-                  and e.superseded_at is null and (:before = '' or e.date < :before)
+    def way(walk: bool) -> Way:
+        cites = (
+            """exists (select 1 from citations c
+              where c.item_id = e.item_id and c.legislation_id = :id)"""
+            if walk
+            else "e.item_id in (select item_id from citations where legislation_id = :id)"
+        )
+
+        def read(conn: sqlite3.Connection, _: dict[str, Any]) -> Rows:
+            values = {"before": "", **params, "item": f"legislation:{params['id']}"}
+            conn.execute("select * from items where id = :item", values).fetchall()
+            conn.execute(
+                f"select {FULL_ROW} from events e join items i on i.id = e.item_id"
+                " where e.item_id = :item and e.superseded_at is null order by e.date, e.id",
+                values,
+            ).fetchall()
+            older = "and e.date < :before" if values["before"] else ""
+            dated = conn.execute(
+                f"""select e.id, e.date from events e
+                where {cites} and e.superseded_at is null {older}
                 order by e.date desc, e.id limit :limit""",
                 {**values, "limit": page_size + 1},
-            )
-        ]
-        citing = rows_by_id(conn, ids[:page_size], full=True)
-        for side in ("affecting_id", "affected_id"):
-            conn.execute(f"select * from amendments where {side} = :id", values).fetchall()
-        conn.execute(
-            "select 1 from items where source = 'si_tracker'"
-            " and json_extract(metadata, '$.legislation_id') = :id limit 1",
-            values,
-        ).fetchall()
-        conn.execute("select * from citations where item_id = :item", values).fetchall()
-        # Without the tracker's stages, the page lists the debates and questions citing it.
-        stages = [row for row in citing if row[2] in PARLIAMENT_KINDS]
-        return stages + citing
+            ).fetchall()
+            citing = rows_by_id(conn, whole_days(dated, page_size), full=True)
+            for side in ("affecting_id", "affected_id"):
+                conn.execute(f"select * from amendments where {side} = :id", values).fetchall()
+            conn.execute(
+                "select 1 from items where source = 'si_tracker'"
+                " and json_extract(metadata, '$.legislation_id') = :id limit 1",
+                values,
+            ).fetchall()
+            conn.execute("select * from citations where item_id = :item", values).fetchall()
+            # Without the tracker's stages, the page lists the debates and questions citing it.
+            stages = [row for row in citing if row[2] in PARLIAMENT_KINDS]
+            return stages + citing
 
-    return Floor((read,))
+        return read
+
+    return Floor((way(walk=True), way(walk=False)))
 
 
 def found_since(params: dict[str, Any], limit: int, *, timeline_columns: bool) -> Floor:
@@ -381,7 +402,7 @@ def front_page(campaigns: list[str], latest: int, upcoming: int) -> Floor:
                 params = {"campaign": slug}
                 soon = campaign_ids(conn, {**params, "limit": upcoming}, walk=True, upcoming=True)
                 past = campaign_ids(conn, {**params, "limit": latest}, walk=walk)
-                rows += rows_by_id(conn, soon + past, full=False)
+                rows += rows_by_id(conn, ids_of(soon + past), full=False)
             conn.execute("select max(finished_at) from runs where status = 'ok'").fetchall()
             return rows
 

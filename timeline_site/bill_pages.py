@@ -23,6 +23,7 @@ from timeline_site.queries import (
     BillMentions,
     bill_amendments,
     committee_events_on_bill,
+    date_page,
     events_mentioning_bill,
     instrument_events,
     stored_item,
@@ -47,7 +48,9 @@ async def bill_page(datasette: Datasette, request: Request) -> Response:
     facts = bill_facts(bill)
     events = await instrument_events(db, "", item_id=bill["id"])
     mentions = bill_mentions(bill, facts)
-    elsewhere = await events_mentioning_bill(db, mentions, before, MENTIONS_PAGE + 1)
+    elsewhere, older = date_page(
+        await events_mentioning_bill(db, mentions, before, MENTIONS_PAGE + 1), MENTIONS_PAGE
+    )
     context = {
         **facts,
         "campaigns": sorted({slug for event in events for slug in event["campaigns"]}),
@@ -59,8 +62,8 @@ async def bill_page(datasette: Datasette, request: Request) -> Response:
         ],
         "amendments": [amendment_facts(a) for a in await bill_amendments(db, bill["id"])],
         "committees": await committee_events_on_bill(db, mentions),
-        "mentions": elsewhere[:MENTIONS_PAGE],
-        "older": elsewhere[MENTIONS_PAGE]["date"] if len(elsewhere) > MENTIONS_PAGE else None,
+        "mentions": elsewhere,
+        "older": older,
     }
     return Response.html(await datasette.render_template("bill.html", context, request=request))
 

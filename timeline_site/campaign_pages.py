@@ -18,6 +18,7 @@ from timeline_site.queries import (
     DATABASE,
     campaign_events,
     campaign_or_404,
+    date_page,
     past_query,
     timeline_years,
     upcoming_query,
@@ -93,8 +94,7 @@ async def campaign_page(datasette: Datasette, request: Request) -> Response:
     filters = Filters.from_request(request)
     clauses, params = filters.where()
     events = await campaign_events(db, slug, past_query(clauses, params, filters.q, PAGE_SIZE + 1))
-    older = events[PAGE_SIZE]["date"] if len(events) > PAGE_SIZE else None
-    events = events[:PAGE_SIZE]
+    events, older = date_page(events, PAGE_SIZE)
     upcoming = await campaign_events(db, slug, upcoming_query())
     context = {
         "campaign": campaign,

@@ -23,6 +23,7 @@ from timeline_site.queries import (
     amendments,
     cited_by_instrument,
     committee_events_citing,
+    date_page,
     instrument_events,
     last_run,
     stored_item,
@@ -60,17 +61,18 @@ async def instrument_page(datasette: Datasette, request: Request) -> Response:
     committees = await committee_events_citing(db, legislation_id)
     amends = await amendments(db, "affecting_id", "affected_id", legislation_id)
     amended_by = await amendments(db, "affected_id", "affecting_id", legislation_id)
+    citing, older = date_page(citing, CITING_PAGE)
     if not (instrument or own or citing or committees or amends or amended_by):
         raise NotFound(f"Nothing on the timeline is about {legislation_id}.")
     context = {
         **instrument_facts(legislation_id, instrument, own),
-        **await parliament(db, legislation_id, own, citing[:CITING_PAGE]),
+        **await parliament(db, legislation_id, own, citing),
         "committees": committees,
         "amends": amends or await amends_by_citation(db, instrument),
         "amends_from_citations": not amends,
         "amended_by": amended_by,
-        "citing": citing[:CITING_PAGE],
-        "older": citing[CITING_PAGE]["date"] if len(citing) > CITING_PAGE else None,
+        "citing": citing,
+        "older": older,
     }
     return Response.html(await datasette.render_template("si.html", context, request=request))
 

@@ -1,5 +1,8 @@
 """An instrument's page (`/si/<type>/<year>/<number>`) says each thing once, and truly."""
 
+import re
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -8,7 +11,8 @@ from pipelines.citations import CitationPipeline
 from pipelines.storage import TimelineStore
 from tests.support.database import new_database
 from tests.support.site import INSTRUMENT_ID, INSTRUMENT_SUMMARY, get, regret_debate
-from timeline_spiders.items import Document
+from timeline_site import queries
+from timeline_spiders.items import Document, Event
 from timeline_spiders.parsers.committees import parse_publications_page
 from timeline_spiders.parsers.motions import parse_motion
 
@@ -121,3 +125,69 @@ def test_an_instrument_known_only_from_a_committee_report_has_a_page(committee_d
     response = get(committee_db, "/si/uksi/2016/1155")
     assert response.status_code == 200
     assert "Sea Fisheries" in section(response.text, "committees-heading")
+
+
+# --- The most cited instruments: a page at a time, walked or sorted ---------------------
+
+
+def citing_question(number: int) -> Document:
+    day = date(2016, 1, 1) + timedelta(days=7 * (number // 4))  # four a week
+    return Document(
+        id=f"questions:wq:cites-{number}",
+        source="questions",
+        doc_type="written_question",
+        title=f"Pupils: Nationality ({number})",
+        summary="Asked about SI 2016/808.",
+        body="Asked about SI 2016/808.",
+        url=f"https://questions-statements.parliament.uk/written-questions/detail/{number}",
+        events=[Event("question_asked", day.isoformat())],
+        cites={"uksi/2016/808": "SI 2016/808"},
+    )
+
+
+def question_citing_another(number: int) -> Document:
+    return replace(
+        citing_question(number),
+        id=f"questions:wq:other-{number}",
+        cites={"uksi/2017/807": "SI 2017/807"},
+    )
+
+
+@pytest.fixture(scope="module")
+def much_cited_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("much-cited") / "timeline.db"
+    store = TimelineStore(new_database(path))
+    for number in range(130):
+        store.save(citing_question(number) if number % 3 else question_citing_another(number))
+    return path
+
+
+def citing_pages(db_path: Path) -> list[list[str]]:
+    """The citing events' links, page by page, following "Older" to the end."""
+    pages, before = [], ""
+    while True:
+        page = section(get(db_path, f"/si/uksi/2016/808?before={before}").text, "citing-heading")
+        pages.append(re.findall(r"written-questions/detail/(\d+)", page))
+        older = re.search(r'\?before=([0-9-]+)"', page)
+        if not older:
+            return pages
+        before = older[1]
+
+
+def test_the_citing_events_are_the_same_whether_walked_or_sorted(much_cited_db, monkeypatch):
+    """How the page finds them depends on how many cite the instrument (`walk_pays`);
+    what it lists must not."""
+    monkeypatch.setattr(queries, "WALK_FACTOR", 0)  # always walk the date index
+    walked = citing_pages(much_cited_db)
+    monkeypatch.setattr(queries, "WALK_FACTOR", 10**9)  # always read them all and sort
+    assert citing_pages(much_cited_db) == walked
+
+
+def test_paging_through_the_citing_events_shows_each_once(much_cited_db):
+    """Pages end with a whole day: the day a page would have been cut in starts the next."""
+    pages = citing_pages(much_cited_db)
+    assert len(pages) == 2 and 40 < len(pages[0]) <= 50
+    newest_first = [str(number) for number in range(129, -1, -1) if number % 3]
+    shown = [number for page in pages for number in page]
+    assert sorted(shown, key=int, reverse=True) == newest_first
+    assert len(shown) == len(set(shown))
