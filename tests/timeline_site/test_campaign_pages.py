@@ -1,8 +1,15 @@
 """A campaign's page and its embed: what they show and how they read the query string."""
 
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
 import pytest
 
+from pipelines.storage import TimelineStore
+from tests.support.database import new_database
 from tests.support.site import CENSUS, get
+from timeline_spiders.items import Document, Event, Tag
 
 
 def test_an_unknown_campaign_is_a_404(site_db):
@@ -58,3 +65,45 @@ def test_the_embed_says_which_options_it_could_not_read(site_db, arguments, mess
     response = get(site_db, f"/embed/{CENSUS}?{arguments}")
     assert response.status_code == 200
     assert message in response.text
+
+
+# --- Paging: a page ends with a whole day -----------------------------------------------
+
+
+def tagged_question(number: int) -> Document:
+    day = date(2016, 1, 1) + timedelta(days=7 * (number // 4))  # four a week
+    return Document(
+        id=f"questions:wq:paged-{number}",
+        source="questions",
+        doc_type="written_question",
+        title=f"Pupils: Nationality ({number})",
+        summary="Asked about nationality in the school census.",
+        body="Asked about nationality in the school census.",
+        url=f"https://questions-statements.parliament.uk/written-questions/detail/{number}",
+        events=[Event("question_asked", day.isoformat())],
+        campaigns=[Tag(CENSUS, "the campaign named")],
+    )
+
+
+@pytest.fixture(scope="module")
+def long_campaign_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("long-campaign") / "timeline.db"
+    store = TimelineStore(new_database(path))
+    for number in range(250):
+        store.save(tagged_question(number))
+    return path
+
+
+def test_paging_through_a_campaign_shows_each_event_once(long_campaign_db):
+    pages, before = [], ""
+    while True:
+        page = get(long_campaign_db, f"/campaign/{CENSUS}?before={before}").text
+        pages.append(re.findall(r"written-questions/detail/(\d+)", page))
+        older = re.search(r'before=([0-9-]+)">Older events', page)
+        if not older:
+            break
+        before = older[1]
+    assert len(pages) == 3 and all(90 < len(page) <= 100 for page in pages[:2])
+    shown = [number for page in pages for number in page]
+    assert sorted(map(int, shown)) == list(range(250))
+    assert len(shown) == len(set(shown))
