@@ -50,9 +50,10 @@ ROW = """e.id, e.date, e.kind, i.source, coalesce(nullif(e.title, ''), i.title),
 FULL_ROW = f"""{ROW},
   (select json_group_array(legislation_id) from citations c where c.item_id = e.item_id),
   (select note from notes n where n.item_id = e.item_id)"""
-#: Why each shown item is on the campaign.
+#: Why each shown item is on the campaign (`{items}`: the items as a list of parameters,
+#: looked up in each part of the view, where a `json_each` list would be read after it).
 WHY = """select item_id, rule, terms, status, score, context, reason from item_tags
-  where campaign = :campaign and item_id in (select value from json_each(:items))"""
+  where campaign = :campaign and item_id in ({items})"""
 #: Search matches only a document's current text (see timeline_site/queries.py).
 CURRENT_TEXT = """(e.kind not in (select value from json_each(:versioned))
   or e.date >= (select max(t.date) from events t where t.item_id = e.item_id
@@ -89,8 +90,9 @@ def rows_by_id(conn: sqlite3.Connection, ids: list[str], full: bool) -> Rows:
 
 
 def why(conn: sqlite3.Connection, campaign: str, rows: Rows) -> Rows:
-    items = json.dumps(sorted({row[0].rsplit(":", 1)[0] for row in rows}))
-    return conn.execute(WHY, {"campaign": campaign, "items": items}).fetchall()
+    items = sorted({row[0].rsplit(":", 1)[0] for row in rows})
+    sql = WHY.format(items=", ".join("?" * len(items)) or "null")
+    return conn.execute(sql.replace(":campaign", "?"), [campaign, *items]).fetchall()
 
 
 def ids_of(dated: Dated) -> list[str]:

@@ -203,10 +203,15 @@ async def add_who_and_why(db: Database, events: list[dict[str, Any]], campaign: 
     """Each event's `who` (from its item, read with it) and, for `campaign`, `why`."""
     reasons: dict[str, list[str]] = {}
     if campaign and events:
+        item_ids = sorted({event["item_id"] for event in events})
+        items = {f"item{n}": item_id for n, item_id in enumerate(item_ids)}
+        # The items as a list of parameters, which SQLite looks up in each part of the
+        # item_tags view; `in (select value from json_each(...))` made it read every tag
+        # of the campaign first (47 ms for a page at a million events, against 1.5 ms).
         tags = await db.execute(
             "select * from item_tags where campaign = :campaign"
-            " and item_id in (select value from json_each(:ids))",
-            {"campaign": campaign, "ids": json.dumps(sorted({e["item_id"] for e in events}))},
+            f" and item_id in ({', '.join(':' + name for name in items)})",
+            {"campaign": campaign, **items},
         )
         for tag in tags.rows:
             reasons.setdefault(tag["item_id"], []).append(why(dict(tag)))

@@ -1,10 +1,13 @@
 """A campaign's page and its embed: what they show and how they read the query string."""
 
 import re
+import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from datasette.database import Database
 
 from pipelines.storage import TimelineStore
 from tests.support.database import new_database
@@ -107,3 +110,26 @@ def test_paging_through_a_campaign_shows_each_event_once(long_campaign_db):
     shown = [number for page in pages for number in page]
     assert sorted(map(int, shown)) == list(range(250))
     assert len(shown) == len(set(shown))
+
+
+def test_why_each_event_is_shown_is_looked_up_by_item_not_read_for_the_whole_campaign(
+    long_campaign_db, monkeypatch
+):
+    """SQLite reads the item_tags view for every tag of the campaign when the items come
+    as `in (select value from json_each(...))`; a list of parameters is looked up."""
+    statements: list[tuple[str, Any]] = []
+    execute = Database.execute
+
+    async def recording(self: Database, sql: str, params: Any = None, **kwargs: Any) -> Any:
+        statements.append((sql, params))
+        return await execute(self, sql, params, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", recording)
+    assert "Why is this here?" in get(long_campaign_db, f"/campaign/{CENSUS}").text
+    conn = sqlite3.connect(long_campaign_db)
+    plans = [
+        " / ".join(row[3] for row in conn.execute(f"explain query plan {sql}", params or {}))
+        for sql, params in statements
+        if "from item_tags" in sql
+    ]
+    assert plans and all("item_campaigns_1 (item_id=? AND campaign=?)" in plan for plan in plans)
