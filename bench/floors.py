@@ -250,11 +250,11 @@ def search_page(params: dict[str, Any], page_size: int, count_limit: int) -> Flo
             ]
             rows = rows_by_id(conn, ids, full=True)
             snippets(conn, params["q"], ids)
-            conn.execute(
-                "select value, (select doc from items_fts_vocab where term = value) from"
-                " json_each(:terms)",
-                {"terms": json.dumps(params["stems"])},
-            ).fetchall()
+            for word in params["words"]:
+                conn.execute(
+                    "select 1 from items_fts where items_fts match :word limit 1",
+                    {"word": f'"{word}"'},
+                ).fetchall()
             return rows
 
         return read

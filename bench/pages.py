@@ -59,7 +59,7 @@ from timeline_site import campaign_pages, instrument_pages, search
 from timeline_site.feeds import FEED_SIZE
 from timeline_site.front_page import LATEST_SHOWN, UPCOMING_SHOWN
 from timeline_site.routes import prepare_connection
-from timeline_site.suggestions import MIN_WORD, stems
+from timeline_site.suggestions import MIN_WORD
 
 CAMPAIGN = "boycott-school-census"
 CAMPAIGNS = ["boycott-school-census", "labels-last-a-lifetime"]
@@ -153,7 +153,7 @@ def pages_for(path: Path) -> list[Page]:
 
     def search_params(text: str) -> dict[str, Any]:
         words = [w.lower() for w in text.split() if len(w) >= MIN_WORD]
-        return {"q": fts(text), "stems": [stems([w])[w] for w in words]}
+        return {"q": fts(text), "words": words}
 
     first_si = f"/si/{MOST_CITED}"
     return [

@@ -70,7 +70,7 @@ async def did_you_mean(db: Database, text: str) -> str | None:
 
 
 async def _likeliest(db: Database, word: str) -> str | None:
-    if await _documents_with(db, [stems([word])[word]]):
+    if await _in_index(db, word):
         return None
     edits = one_letter_edits(word) if word.isascii() else []
     stem_of = stems(edits)
@@ -84,6 +84,17 @@ async def _likeliest(db: Database, word: str) -> str | None:
         tied = {edit for count, edit in found if stem_of[edit] == stem_of[best[1]]}
         return used if used in tied else best[1]
     return await _nearest_stem_word(db, stems([word])[word])
+
+
+async def _in_index(db: Database, word: str) -> bool:
+    """Whether any document has `word`, stemmed as the index stems it. The first match
+    answers it; the vocabulary's count reads every match (130 ms for "data" at a
+    million items)."""
+    rows = await db.execute(
+        "select 1 from items_fts where items_fts match :word limit 1",
+        {"word": '"' + word.replace('"', "") + '"'},
+    )
+    return bool(rows.rows)
 
 
 async def _documents_with(db: Database, terms: list[str]) -> dict[str, int]:
