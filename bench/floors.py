@@ -117,7 +117,6 @@ def campaign_ids(
     """
     shown = SHOWN_EVENT if walk else f"e.item_id in ({SHOWN_ITEMS})"
     conditions = [shown, "e.superseded_at is null"]
-    conditions.append("e.date > :today" if upcoming else "e.date <= :today")
     for name, condition in (
         ("kind", "e.kind = :kind"),
         ("start", "e.date >= :start"),
@@ -126,6 +125,9 @@ def campaign_ids(
     ):
         if params.get(name):
             conditions.append(condition)
+    # Last: of two bounds on the date SQLite walks from the first it is given, and today
+    # is the looser one whenever a filter gives another (as the pages order them).
+    conditions.append("e.date > :today" if upcoming else "e.date <= :today")
     order = "e.date, e.id" if upcoming else "e.date desc, e.id"
     sql = f"""select e.id, e.date from events e where {" and ".join(conditions)}
         order by {order} limit :limit"""
