@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from pipelines.citations import citation_mentions
 from pipelines.tagging.index import IndexedText, Span
@@ -252,6 +253,26 @@ def subject_denied(campaign: Campaign, text: IndexedText) -> bool:
     )
 
 
+#: Words by which an answer's sentence points back at its question: "this
+#: information", "such data".
+_POINTERS, _THINGS = (
+    frozenset({"this", "that", "such", "these", "those"}),
+    frozenset({"information", "data", "figures", "statistics", "details", "records"}),
+)
+
+
+def denies_its_question(campaign: Campaign, text: IndexedText) -> bool:
+    """Whether `text`, an answer, says that what its question asked is not collected: a
+    sentence with one of the campaign's `denials` that points back at the question
+    ("The Department does not collect this information centrally")."""
+    for sentence in denying_sentences(campaign, text):
+        start, end = text.read.sentence_bounds(sentence)
+        words = text.read.words[start : end + 1]
+        if any(a in _POINTERS and b in _THINGS for a, b in pairwise(words)):
+            return True
+    return False
+
+
 def _doubted(evidence: list[Evidence], factor: float) -> list[Evidence]:
     """The evidence as doubted, each unconfirmed piece `factor` as strong."""
     return [
@@ -318,9 +339,12 @@ class Tagger:
                 )
                 evidence += [_explained(piece, context) for piece in found]
                 evidence += completed_by_context(campaign, indexed, around, context)
-            if subject_denied(campaign, indexed):
+            if subject_denied(campaign, indexed) or (
+                around is not None and denies_its_question(campaign, indexed)
+            ):
                 # An answer that the Department does not collect what the campaign is
-                # about: every match, its question's included, is doubted.
+                # about, or what its question asked: every match, the question's
+                # included, is doubted.
                 evidence = _doubted(evidence, EXCLUDED_ELSEWHERE_FACTOR)
             tag = tag_from(campaign, evidence)
             if tag is not None:

@@ -369,6 +369,19 @@ def test_a_denial_in_the_answer_halves_what_its_question_shows(tmp_path):
     assert [t.score for t in tag_text(campaign, answered, context=asked)] == [0.36]
 
 
+def test_an_answer_that_this_information_is_not_collected_doubts_its_question(tmp_path):
+    campaign = load_rules(write(tmp_path, DENYING))
+    asked = Context("Why is each pupil referral unit place made, for what reason?", "the question")
+
+    def score(answer: str) -> list[float]:
+        return [t.score for t in tag_text(campaign, answer, context=asked)]
+
+    # The denial names nothing of the campaign but points back at what was asked.
+    assert score("The Department does not collect this information centrally.") == [0.36]
+    # A denial of something else, not pointing back, leaves the question's match whole.
+    assert score("The Department does not collect dates of birth. We publish numbers.") == [0.72]
+
+
 def test_a_denial_doubts_what_the_question_and_the_answer_show_together(tmp_path):
     rules = DENYING + (
         "      - name: reported\n        all_of: [[pupil referral unit], [department]]\n"
