@@ -26,6 +26,7 @@ _NEXT = frozenset({"the", "and"})
 #: Words before the year of an instrument's number: "SI 2016/808", "Statutory Instrument
 #: 2016/808" ("S.I." is read as "s", "i").
 _NUMBERED = frozenset({"si", "instrument"})
+_LIST_CUES = INSTRUMENT_WORDS | _NUMBERED | {"i"}
 #: A sentence naming this many instruments is a list of them (a committee's report of the
 #: instruments it considered, the instruments laid that day), not a discussion of one.
 LIST_LENGTH = 3
@@ -274,8 +275,10 @@ class IndexedText:
         number ("S.I. 2016/808")."""
         words = self.read.words
         counts: dict[int, int] = {}
-        for position, word in enumerate(words[:-1]):
-            following = words[position + 1]
+        # Only the words that can start a name, picked out in C: a debate with a
+        # citation has thousands of words and a handful of these.
+        for position in compress(count(), map(_LIST_CUES.__contains__, words[:-1])):
+            word, following = words[position], words[position + 1]
             if word in INSTRUMENT_WORDS:
                 named = bool(_YEAR.match(following)) or following in _NEXT
             else:

@@ -60,9 +60,11 @@ def stem(word: str) -> str:
 def fold(text: str) -> str:
     """Accents folded away, "n't" as " not" and possessive 's dropped; case is kept
     because capitals tell where sentences start."""
-    text = _NOT.sub(" not", text or "")
+    text = text or ""
+    # Both need an apostrophe; most texts have none, and a regular expression that
+    # finds nothing still reads the whole text.
     if "'" in text or "\u2019" in text:
-        text = _POSSESSIVE.sub("", text)
+        text = _POSSESSIVE.sub("", _NOT.sub(" not", text))
     if text.isascii():
         return text
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
