@@ -11,6 +11,7 @@ The #LabelsLastaLifetime campaign has nothing on it yet.
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,24 @@ def failed_run(source: str, url: str) -> SourceRun:
     run.status = "failed"
     run.errors = [{"url": url, "reason": "HTTP 500"}]
     return run
+
+
+def one_of_many_questions(number: int, summary: str, **fields: Any) -> Document:
+    """The `number`th of many written questions, four asked each week from January 2016
+    (so pages of them end inside a day), with `fields` (cites, campaigns) set; each
+    links to `.../detail/<number>` for the tests to find it on a page."""
+    day = date(2016, 1, 1) + timedelta(days=7 * (number // 4))
+    return Document(
+        id=f"questions:wq:many-{number}",
+        source="questions",
+        doc_type="written_question",
+        title=f"Pupils: Nationality ({number})",
+        summary=summary,
+        body=summary,
+        url=f"https://questions-statements.parliament.uk/written-questions/detail/{number}",
+        events=[Event("question_asked", day.isoformat())],
+        **fields,
+    )
 
 
 def build_site_database(path: Path) -> Path:

@@ -2,7 +2,6 @@
 
 import re
 import sqlite3
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,8 @@ from datasette.database import Database
 
 from pipelines.storage import TimelineStore
 from tests.support.database import new_database
-from tests.support.site import CENSUS, get
-from timeline_spiders.items import Document, Event, Tag
+from tests.support.site import CENSUS, get, one_of_many_questions
+from timeline_spiders.items import Tag
 
 
 def test_an_unknown_campaign_is_a_404(site_db):
@@ -73,27 +72,18 @@ def test_the_embed_says_which_options_it_could_not_read(site_db, arguments, mess
 # --- Paging: a page ends with a whole day -----------------------------------------------
 
 
-def tagged_question(number: int) -> Document:
-    day = date(2016, 1, 1) + timedelta(days=7 * (number // 4))  # four a week
-    return Document(
-        id=f"questions:wq:paged-{number}",
-        source="questions",
-        doc_type="written_question",
-        title=f"Pupils: Nationality ({number})",
-        summary="Asked about nationality in the school census.",
-        body="Asked about nationality in the school census.",
-        url=f"https://questions-statements.parliament.uk/written-questions/detail/{number}",
-        events=[Event("question_asked", day.isoformat())],
-        campaigns=[Tag(CENSUS, "the campaign named")],
-    )
-
-
 @pytest.fixture(scope="module")
 def long_campaign_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("long-campaign") / "timeline.db"
     store = TimelineStore(new_database(path))
     for number in range(250):
-        store.save(tagged_question(number))
+        store.save(
+            one_of_many_questions(
+                number,
+                "Asked about nationality in the school census.",
+                campaigns=[Tag(CENSUS, "the campaign named")],
+            )
+        )
     return path
 
 

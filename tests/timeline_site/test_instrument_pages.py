@@ -1,8 +1,6 @@
 """An instrument's page (`/si/<type>/<year>/<number>`) says each thing once, and truly."""
 
 import re
-from dataclasses import replace
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,9 +8,15 @@ import pytest
 from pipelines.citations import CitationPipeline
 from pipelines.storage import TimelineStore
 from tests.support.database import new_database
-from tests.support.site import INSTRUMENT_ID, INSTRUMENT_SUMMARY, get, regret_debate
+from tests.support.site import (
+    INSTRUMENT_ID,
+    INSTRUMENT_SUMMARY,
+    get,
+    one_of_many_questions,
+    regret_debate,
+)
 from timeline_site import queries
-from timeline_spiders.items import Document, Event
+from timeline_spiders.items import Document
 from timeline_spiders.parsers.committees import parse_publications_page
 from timeline_spiders.parsers.motions import parse_motion
 
@@ -130,27 +134,9 @@ def test_an_instrument_known_only_from_a_committee_report_has_a_page(committee_d
 # --- The most cited instruments: a page at a time, walked or sorted ---------------------
 
 
-def citing_question(number: int) -> Document:
-    day = date(2016, 1, 1) + timedelta(days=7 * (number // 4))  # four a week
-    return Document(
-        id=f"questions:wq:cites-{number}",
-        source="questions",
-        doc_type="written_question",
-        title=f"Pupils: Nationality ({number})",
-        summary="Asked about SI 2016/808.",
-        body="Asked about SI 2016/808.",
-        url=f"https://questions-statements.parliament.uk/written-questions/detail/{number}",
-        events=[Event("question_asked", day.isoformat())],
-        cites={"uksi/2016/808": "SI 2016/808"},
-    )
-
-
-def question_citing_another(number: int) -> Document:
-    return replace(
-        citing_question(number),
-        id=f"questions:wq:other-{number}",
-        cites={"uksi/2017/807": "SI 2017/807"},
-    )
+def citing_question(number: int, instrument: str = "uksi/2016/808") -> Document:
+    citation = f"SI {instrument.split('/', 1)[1]}"
+    return one_of_many_questions(number, f"Asked about {citation}.", cites={instrument: citation})
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +144,7 @@ def much_cited_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("much-cited") / "timeline.db"
     store = TimelineStore(new_database(path))
     for number in range(130):
-        store.save(citing_question(number) if number % 3 else question_citing_another(number))
+        store.save(citing_question(number, "uksi/2016/808" if number % 3 else "uksi/2017/807"))
     return path
 
 
