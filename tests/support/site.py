@@ -11,6 +11,8 @@ The #LabelsLastaLifetime campaign has nothing on it yet.
 from __future__ import annotations
 
 import asyncio
+import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -206,6 +208,22 @@ def one_of_many_questions(number: int, summary: str, **fields: Any) -> Document:
         events=[Event("question_asked", day.isoformat())],
         **fields,
     )
+
+
+def questions_page_by_page(read_page: Callable[[str], str]) -> list[list[int]]:
+    """The numbers of the questions (`one_of_many_questions`) a paged list shows, page by
+    page: `read_page(before)` is the list's HTML at `?before=`, and each page's "Older"
+    link is followed to the last page."""
+    pages, before = [], ""
+    while True:
+        html = read_page(before)
+        pages.append(
+            [int(number) for number in re.findall(r"written-questions/detail/(\d+)", html)]
+        )
+        older = re.search(r'before=([0-9-]+)">Older', html)
+        if not older:
+            return pages
+        before = older[1]
 
 
 def build_site_database(path: Path) -> Path:

@@ -19,7 +19,7 @@ from pipelines.citations import CitationPipeline
 from pipelines.storage import TimelineStore
 from pipelines.tagging import TaggingPipeline
 from tests.support.database import new_database
-from tests.support.site import get
+from tests.support.site import get, one_of_many_questions, questions_page_by_page
 from timeline_spiders.items import Document, Event, Tag
 from timeline_spiders.parsers.bills import (
     parse_amendments,
@@ -243,3 +243,28 @@ def test_stages_and_debates_to_come_are_in_the_campaign_calendar(bill_db):
         "Children's Wellbeing and Schools Bill \u2014 Report stage (House of Lords)",
         "Debate scheduled on the petition: Give students a say",
     ]
+
+
+@pytest.fixture(scope="module")
+def much_named_bill_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("much-named-bill") / "timeline.db"
+    store = TimelineStore(new_database(path))
+    for document in herb():
+        store.save(document)
+    for number in range(130):
+        store.save(
+            one_of_many_questions(number, "Asked about the Higher Education and Research Bill.")
+        )
+    return path
+
+
+def test_paging_through_what_names_the_bill_shows_each_once(much_named_bill_db):
+    """Pages end with a whole day: the day a page would have been cut in starts the next."""
+    pages = questions_page_by_page(
+        lambda before: section(
+            bill_page(much_named_bill_db, f"/bill/{HERB}?before={before}"), "mentions-heading"
+        )
+    )
+    assert len(pages) == 3 and all(40 < len(page) <= 50 for page in pages[:2])
+    shown = [number for page in pages for number in page]
+    assert sorted(shown) == list(range(130)) and len(shown) == len(set(shown))

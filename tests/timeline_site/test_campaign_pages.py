@@ -1,6 +1,5 @@
 """A campaign's page and its embed: what they show and how they read the query string."""
 
-import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from datasette.database import Database
 
 from pipelines.storage import TimelineStore
 from tests.support.database import new_database
-from tests.support.site import CENSUS, get, one_of_many_questions
+from tests.support.site import CENSUS, get, one_of_many_questions, questions_page_by_page
 from timeline_spiders.items import Tag
 
 
@@ -88,18 +87,12 @@ def long_campaign_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_paging_through_a_campaign_shows_each_event_once(long_campaign_db):
-    pages, before = [], ""
-    while True:
-        page = get(long_campaign_db, f"/campaign/{CENSUS}?before={before}").text
-        pages.append(re.findall(r"written-questions/detail/(\d+)", page))
-        older = re.search(r'before=([0-9-]+)">Older events', page)
-        if not older:
-            break
-        before = older[1]
+    pages = questions_page_by_page(
+        lambda before: get(long_campaign_db, f"/campaign/{CENSUS}?before={before}").text
+    )
     assert len(pages) == 3 and all(90 < len(page) <= 100 for page in pages[:2])
     shown = [number for page in pages for number in page]
-    assert sorted(map(int, shown)) == list(range(250))
-    assert len(shown) == len(set(shown))
+    assert sorted(shown) == list(range(250)) and len(shown) == len(set(shown))
 
 
 def test_why_each_event_is_shown_is_looked_up_by_item_not_read_for_the_whole_campaign(

@@ -1,6 +1,5 @@
 """An instrument's page (`/si/<type>/<year>/<number>`) says each thing once, and truly."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from tests.support.site import (
     INSTRUMENT_SUMMARY,
     get,
     one_of_many_questions,
+    questions_page_by_page,
     regret_debate,
 )
 from timeline_site import queries
@@ -148,16 +148,13 @@ def much_cited_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def citing_pages(db_path: Path) -> list[list[str]]:
-    """The citing events' links, page by page, following "Older" to the end."""
-    pages, before = [], ""
-    while True:
-        page = section(get(db_path, f"/si/uksi/2016/808?before={before}").text, "citing-heading")
-        pages.append(re.findall(r"written-questions/detail/(\d+)", page))
-        older = re.search(r'\?before=([0-9-]+)"', page)
-        if not older:
-            return pages
-        before = older[1]
+def citing_pages(db_path: Path) -> list[list[int]]:
+    """The citing questions, page by page."""
+    return questions_page_by_page(
+        lambda before: section(
+            get(db_path, f"/si/uksi/2016/808?before={before}").text, "citing-heading"
+        )
+    )
 
 
 def test_the_citing_events_are_the_same_whether_walked_or_sorted(much_cited_db, monkeypatch):
@@ -173,7 +170,6 @@ def test_paging_through_the_citing_events_shows_each_once(much_cited_db):
     """Pages end with a whole day: the day a page would have been cut in starts the next."""
     pages = citing_pages(much_cited_db)
     assert len(pages) == 2 and 40 < len(pages[0]) <= 50
-    newest_first = [str(number) for number in range(129, -1, -1) if number % 3]
     shown = [number for page in pages for number in page]
-    assert sorted(shown, key=int, reverse=True) == newest_first
+    assert sorted(shown) == [number for number in range(130) if number % 3]
     assert len(shown) == len(set(shown))
