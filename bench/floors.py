@@ -90,9 +90,10 @@ def rows_by_id(conn: sqlite3.Connection, ids: list[str], full: bool) -> Rows:
 
 
 def why(conn: sqlite3.Connection, campaign: str, rows: Rows) -> Rows:
-    items = sorted({row[0].rsplit(":", 1)[0] for row in rows})
-    sql = WHY.format(items=", ".join("?" * len(items)) or "null")
-    return conn.execute(sql.replace(":campaign", "?"), [campaign, *items]).fetchall()
+    item_ids = sorted({row[0].rsplit(":", 1)[0] for row in rows})
+    items = {f"item{n}": item_id for n, item_id in enumerate(item_ids)}
+    sql = WHY.format(items=", ".join(f":{name}" for name in items) or "null")
+    return conn.execute(sql, {"campaign": campaign, **items}).fetchall()
 
 
 def ids_of(dated: Dated) -> list[str]:
