@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -27,11 +28,14 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def display_date(day: str | None) -> str:
-    """A day as people write it on GOV.UK: "31 October 2016"."""
+    """A day as people write it on GOV.UK: "31 October 2016". Kept for the days pages
+    show most (a page of events writes a few dozen days, each parsed and formatted)."""
     return date_in_words(day or "")
 
 
+@lru_cache(maxsize=4096)
 def display_moment(stamp: str | None) -> str:
     """A UTC timestamp in words: "30 November 2026 at 02:15 UTC"."""
     try:

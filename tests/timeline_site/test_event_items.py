@@ -2,16 +2,12 @@
 
 from typing import Any
 
-from jinja2 import FileSystemLoader
-
-from timeline_site.config import TEMPLATES
-from timeline_site.event_items import EventItems
-from timeline_site.formatting import highlight, link_citations
+from timeline_site.event_items import EventItems, shortened
+from timeline_site.formatting import HIGHLIGHT_END, HIGHLIGHT_START
 
 
 def event_item(base_url: str = "/") -> EventItems:
-    filters = {"highlight": highlight, "link_citations": link_citations}
-    return EventItems(FileSystemLoader(str(TEMPLATES)), filters, base_url)
+    return EventItems(base_url)
 
 
 def an_event(**changes: Any) -> dict[str, Any]:
@@ -47,9 +43,47 @@ def test_the_full_form_says_why_and_the_compact_form_is_short():
     assert 'id="event-hansard-1"' in full and "Why is this here?" in full
     assert "<h3 class=" in full and "<h5 class=" in compact
     assert "id=" not in compact and "Why is this here?" not in compact
-    assert 'target="_blank"' in compact and len(compact) < len(full) / 2
+    assert 'target="_blank"' in compact and "tl-cites" not in compact
+    assert compact.count("More words") < full.count("More words")
 
 
 def test_what_the_sources_wrote_is_escaped():
     html = event_item()(an_event())
     assert "School Census &lt;Nationality&gt;" in html and "<Nationality>" not in html
+
+
+def test_what_the_sources_wrote_is_escaped_everywhere_it_is_shown():
+    html = event_item()(
+        an_event(
+            who='<img src=x onerror="alert(1)">',
+            summary="<script>alert(1)</script>",
+            note="<b>bold</b>",
+            why=["<i>rule</i>"],
+            safe_url='https://example.org/"onmouseover="x',
+        )
+    )
+    for raw in ("<img", "<script>", "<b>", "<i>", '"onmouseover="'):
+        assert raw not in html
+
+
+def test_a_search_snippet_shows_its_matched_words_instead_of_the_summary():
+    snippet = f"the {HIGHLIGHT_START}census{HIGHLIGHT_END} <asks>"
+    html = event_item()(an_event(snippet=snippet))
+    assert "the <mark>census</mark> &lt;asks&gt;" in html
+    assert "tl-summary" not in html
+
+
+def test_without_a_safe_link_the_title_is_plain_text():
+    html = event_item()(an_event(safe_url=None))
+    assert '<a href="https://hansard' not in html
+    assert '<h3 class="tl-heading">School Census &lt;Nationality&gt;</h3>' in html
+
+
+def test_a_long_summary_ends_at_a_word_and_one_a_little_long_is_left_whole():
+    words = "census " * 100
+    assert shortened(words, 160).endswith("census...")
+    assert len(shortened(words, 160)) <= 160
+    assert shortened("x" * 164, 160) == "x" * 164
+    compact = event_item()(an_event(summary=words), compact=True)
+    full = event_item()(an_event(summary=words))
+    assert compact.count("census") < full.count("census") < 100
