@@ -3,20 +3,22 @@ the job found lately (`/timeline/new_since.atom`) and any search (`/search.atom`
 
 Entries are newest *found* first, and each entry's `updated` is when the timeline found
 the event, so an old item found tonight reaches subscribers tonight. Titles and text are
-in words. The XML is made with ElementTree from text with every character XML cannot
-hold removed, so no stored text can break a feed; ids are tag URIs that no request can
-change, and links are the official source or this site's public address.
+in words. The XML is written from text with every character XML cannot hold replaced
+and the rest escaped, so no stored text can break a feed (built as ElementTree
+elements, a hundred entries took 2.8 ms to serialise, as long as the feed's SQL; as
+strings, 1.2 ms). Ids are tag URIs that no request can change, and links are the
+official source or this site's public address.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from datasette.utils.asgi import BadRequest, Request, Response
+from markupsafe import escape
 
 from timeline_site.addresses import public_url
 from timeline_site.queries import (
@@ -64,43 +66,47 @@ def feed_document(
     title: str, self_url: str, page_url: str, entries: list[dict[str, Any]], authority: str
 ) -> bytes:
     """An Atom document of `entries` (events as the pages show them)."""
-    ElementTree.register_namespace("", ATOM)
-    feed = ElementTree.Element(f"{{{ATOM}}}feed")
-    _child(feed, "title", title)
-    _child(
-        feed,
-        "id",
-        f"tag:{authority},2016:feed:{urlsplit(self_url).path}?{urlsplit(self_url).query}",
-    )
+    self_path = urlsplit(self_url)
     newest = max((entry["first_seen"] or "" for entry in entries), default="")
-    _child(feed, "updated", newest or datetime.now(UTC).isoformat(timespec="seconds"))
-    ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=xml_text(self_url))
-    ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=xml_text(page_url))
-    author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
-    _child(author, "name", "Pupil data timeline")
-    for entry in entries:
-        _entry(feed, entry, authority, page_url)
-    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+    parts = [
+        "<?xml version='1.0' encoding='utf-8'?>\n",
+        f'<feed xmlns="{ATOM}">',
+        _element("title", title),
+        _element("id", f"tag:{authority},2016:feed:{self_path.path}?{self_path.query}"),
+        _element("updated", newest or datetime.now(UTC).isoformat(timespec="seconds")),
+        f'<link rel="self" href="{xml_escaped(self_url)}" />',
+        f'<link rel="alternate" href="{xml_escaped(page_url)}" />',
+        "<author><name>Pupil data timeline</name></author>",
+    ]
+    parts.extend(_entry(entry, authority, page_url) for entry in entries)
+    parts.append("</feed>")
+    return "".join(parts).encode("utf-8")
 
 
-def _entry(feed: ElementTree.Element, event: dict[str, Any], authority: str, page: str) -> None:
-    entry = ElementTree.SubElement(feed, f"{{{ATOM}}}entry")
-    _child(entry, "title", f"{event['kind_label']}: {event['title']}")
-    _child(entry, "id", f"tag:{authority},2016:event:{event['event_id']}")
-    _child(entry, "updated", event["first_seen"] or f"{event['date']}T00:00:00+00:00")
-    _child(entry, "published", f"{event['date']}T00:00:00+00:00")
-    href = event["safe_url"] or page
-    ElementTree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=xml_text(href))
+def _entry(event: dict[str, Any], authority: str, page: str) -> str:
     lines = [f"{event['display_date']} · {event['kind_label']} · {event['source_label']}"]
     lines += [line for line in (event.get("who"), event.get("summary")) if line]
-    content = _child(entry, "content", "\n".join(lines))
-    content.set("type", "text")
+    href = event["safe_url"] or page
+    return (
+        "<entry>"
+        + _element("title", f"{event['kind_label']}: {event['title']}")
+        + _element("id", f"tag:{authority},2016:event:{event['event_id']}")
+        + _element("updated", event["first_seen"] or f"{event['date']}T00:00:00+00:00")
+        + _element("published", f"{event['date']}T00:00:00+00:00")
+        + f'<link rel="alternate" href="{xml_escaped(href)}" />'
+        + f'<content type="text">{xml_escaped(chr(10).join(lines))}</content>'
+        + "</entry>"
+    )
 
 
-def _child(parent: ElementTree.Element, name: str, text: str) -> ElementTree.Element:
-    element = ElementTree.SubElement(parent, f"{{{ATOM}}}{name}")
-    element.text = xml_text(text)
-    return element
+def xml_escaped(value: Any) -> str:
+    """`value` as text or an attribute value an XML document can hold: characters XML
+    cannot hold replaced, `&`, `<`, `>` and quotes escaped."""
+    return str(escape(xml_text(value)))
+
+
+def _element(name: str, text: str) -> str:
+    return f"<{name}>{xml_escaped(text)}</{name}>"
 
 
 def atom_response(body: bytes) -> Response:
