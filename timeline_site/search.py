@@ -115,8 +115,10 @@ def _read_date(value: str, name: str, messages: list[str]) -> str:
 MATCH_PROBE = "exists (select 1 from items_fts where items_fts match :q and rowid = items.rowid)"
 #: Walk when the matches, squared, reach this times the rows wanted times the items: a
 #: walk passes about wanted x items / matches events, one probe each, while reading
-#: every match costs about a row each and a sort (measured: bench/README.md).
-WALK_FACTOR = 2
+#: every match costs about a row each and a sort. A probe costs 4 to 12 times a row read
+#: (figure 3's five searches at 100,000 and 1,000,000 events, bench/README.md); at 2,
+#: searches matching 2% of items walked at 100,000 events, four times slower than sorting.
+WALK_FACTOR = 8
 
 
 @dataclass(frozen=True)

@@ -163,3 +163,13 @@ def test_counting_stops_one_past_the_limit(site_db, monkeypatch):
         return await search.EventSearch.of(form, read_query(form.q)).count(db)
 
     assert asyncio.run(count()) == 2
+
+
+@pytest.mark.parametrize("q", ["census", "school census", "nationality -regret"])
+def test_the_results_are_the_same_whether_walked_or_sorted(site_db, monkeypatch, q):
+    """How a search finds its newest page depends on how many items its words match
+    (`EventSearch.walks`); what it shows must not."""
+    monkeypatch.setattr(search, "WALK_FACTOR", 0)  # always walk the date index
+    walked = titles(search_page(site_db, f"q={q}"))
+    monkeypatch.setattr(search, "WALK_FACTOR", 10**9)  # always read every match and sort
+    assert walked and titles(search_page(site_db, f"q={q}")) == walked
