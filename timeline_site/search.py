@@ -26,6 +26,7 @@ from timeline_site.queries import (
     CURRENT_TEXT_CONDITION,
     DATABASE,
     INSTRUMENTS_CONDITION,
+    MATCH_PROBE,
     add_snippets,
     events_by_id,
 )
@@ -110,9 +111,6 @@ def _read_date(value: str, name: str, messages: list[str]) -> str:
         return ""
 
 
-#: A search's words, tested for one item at a time (FTS5 seeks each word's list to the
-#: row): what a walk along the date index asks of each event it passes.
-MATCH_PROBE = "exists (select 1 from items_fts where items_fts match :q and rowid = items.rowid)"
 #: Walk when the matches, squared, reach this times the rows wanted times the items: a
 #: walk passes about wanted x items / matches events, one probe each, while reading
 #: every match costs about a row each and a sort. A probe costs 4 to 12 times a row read

@@ -10,6 +10,7 @@ from datasette.database import Database
 from pipelines.storage import TimelineStore
 from tests.support.database import new_database
 from tests.support.site import CENSUS, get, one_of_many_questions, questions_page_by_page
+from timeline_site import queries
 from timeline_spiders.items import Tag
 
 
@@ -84,6 +85,60 @@ def long_campaign_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
         )
     return path
+
+
+@pytest.fixture(scope="module")
+def searched_campaign_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Questions of which two in three are on the campaign and one in five says 'refuse'."""
+    path = tmp_path_factory.mktemp("searched-campaign") / "timeline.db"
+    store = TimelineStore(new_database(path))
+    for number in range(800):
+        words = "whether parents may refuse" if number % 5 == 0 else "nationality"
+        campaigns = [Tag(CENSUS, "the campaign named")] if number % 3 != 1 else []
+        summary = f"Asked about {words} in the school census."
+        store.save(one_of_many_questions(number, summary, campaigns=campaigns))
+    return path
+
+
+def test_a_searched_campaign_shows_the_same_whether_walked_or_sorted(
+    searched_campaign_db, monkeypatch
+):
+    """How the page finds a search's matches depends on how densely its words match
+    (`search_walks`: "minister" is walked); what it lists must not."""
+
+    def pages() -> list[list[int]]:
+        return questions_page_by_page(
+            lambda before: (
+                get(searched_campaign_db, f"/campaign/{CENSUS}?q=refuse&before={before}").text
+            )
+        )
+
+    monkeypatch.setattr(queries, "SEARCH_WALK_FACTOR", 0)  # walk whatever the words
+    walked = pages()
+    monkeypatch.setattr(queries, "SEARCH_WALK_FACTOR", 10**9)  # read every match and sort
+    assert pages() == walked
+    shown = sorted(number for page in walked for number in page)
+    assert shown == [number for number in range(0, 800, 5) if number % 3 != 1]
+    assert len(walked) == 2
+
+
+def test_a_search_for_words_most_items_have_walks_and_one_for_rarer_words_reads(
+    searched_campaign_db, monkeypatch
+):
+    """'school' is in every item: the newest page of the campaign's is found in a few
+    steps of the date index. 'refuse' is in one in five: reading them is quicker."""
+    statements: list[str] = []
+    execute = Database.execute
+
+    async def recording(self: Database, sql: str, params: Any = None, **kwargs: Any) -> Any:
+        statements.append(sql)
+        return await execute(self, sql, params, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", recording)
+    for q, walked in (("school", True), ("refuse", False)):
+        statements.clear()
+        assert get(searched_campaign_db, f"/campaign/{CENSUS}?q={q}").status_code == 200
+        assert any(queries.MATCH_PROBE in sql for sql in statements) is walked, q
 
 
 def test_paging_through_a_campaign_shows_each_event_once(long_campaign_db):
