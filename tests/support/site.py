@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
+from datasette.database import Database
 
 from pipelines.storage import TimelineStore
 from tests.support.database import new_database
@@ -254,3 +256,17 @@ def get(db_path: Path, path: str, headers: dict[str, str] | None = None) -> http
         return await datasette.client.get(path, headers=headers or {})
 
     return asyncio.run(fetch())
+
+
+def recorded_statements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
+    """Every statement the site sends a database from now on, with its parameters, in
+    order (for tests of what a page asks SQLite, not only what it shows)."""
+    statements: list[tuple[str, Any]] = []
+    execute = Database.execute
+
+    async def recording(self: Database, sql: str, params: Any = None, **kwargs: Any) -> Any:
+        statements.append((sql, params))
+        return await execute(self, sql, params, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", recording)
+    return statements

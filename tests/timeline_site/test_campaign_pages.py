@@ -2,14 +2,18 @@
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
-from datasette.database import Database
 
 from pipelines.storage import TimelineStore
 from tests.support.database import new_database
-from tests.support.site import CENSUS, get, one_of_many_questions, questions_page_by_page
+from tests.support.site import (
+    CENSUS,
+    get,
+    one_of_many_questions,
+    questions_page_by_page,
+    recorded_statements,
+)
 from timeline_site import queries
 from timeline_spiders.items import Tag
 
@@ -127,18 +131,11 @@ def test_a_search_for_words_most_items_have_walks_and_one_for_rarer_words_reads(
 ):
     """'school' is in every item: the newest page of the campaign's is found in a few
     steps of the date index. 'refuse' is in one in five: reading them is quicker."""
-    statements: list[str] = []
-    execute = Database.execute
-
-    async def recording(self: Database, sql: str, params: Any = None, **kwargs: Any) -> Any:
-        statements.append(sql)
-        return await execute(self, sql, params, **kwargs)
-
-    monkeypatch.setattr(Database, "execute", recording)
+    statements = recorded_statements(monkeypatch)
     for q, walked in (("school", True), ("refuse", False)):
         statements.clear()
         assert get(searched_campaign_db, f"/campaign/{CENSUS}?q={q}").status_code == 200
-        assert any(queries.MATCH_PROBE in sql for sql in statements) is walked, q
+        assert any(queries.MATCH_PROBE in sql for sql, _ in statements) is walked, q
 
 
 def test_paging_through_a_campaign_shows_each_event_once(long_campaign_db):
@@ -155,14 +152,7 @@ def test_why_each_event_is_shown_is_looked_up_by_item_not_read_for_the_whole_cam
 ):
     """SQLite reads the item_tags view for every tag of the campaign when the items come
     as `in (select value from json_each(...))`; a list of parameters is looked up."""
-    statements: list[tuple[str, Any]] = []
-    execute = Database.execute
-
-    async def recording(self: Database, sql: str, params: Any = None, **kwargs: Any) -> Any:
-        statements.append((sql, params))
-        return await execute(self, sql, params, **kwargs)
-
-    monkeypatch.setattr(Database, "execute", recording)
+    statements = recorded_statements(monkeypatch)
     assert "Why is this here?" in get(long_campaign_db, f"/campaign/{CENSUS}").text
     conn = sqlite3.connect(long_campaign_db)
     plans = [

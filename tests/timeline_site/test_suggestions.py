@@ -1,12 +1,11 @@
 """“Did you mean …?” from the index's own vocabulary."""
 
 import asyncio
-from typing import Any
 
 import pytest
-from datasette.database import Database
 
 from pipelines.schema import VOCABULARY
+from tests.support.site import recorded_statements
 from timeline_site.config import build_datasette
 from timeline_site.queries import DATABASE
 from timeline_site.suggestions import did_you_mean, one_letter_edits, stems
@@ -57,13 +56,6 @@ def test_nothing_is_offered_for_known_or_hopeless_words(site_db, typed):
 def test_words_the_index_knows_are_never_counted(site_db, monkeypatch):
     """Counting a word's documents in the vocabulary reads every one of them (130 ms for
     a common word at a million items); knowing the index has it needs one match."""
-    statements: list[str] = []
-    execute = Database.execute
-
-    async def recording(self: Database, sql: str, *args: Any, **kwargs: Any) -> Any:
-        statements.append(sql)
-        return await execute(self, sql, *args, **kwargs)
-
-    monkeypatch.setattr(Database, "execute", recording)
+    statements = recorded_statements(monkeypatch)
     assert suggest(site_db, "nationality census regulations") is None
-    assert statements and not [sql for sql in statements if VOCABULARY in sql]
+    assert statements and not [sql for sql, _ in statements if VOCABULARY in sql]
