@@ -261,14 +261,25 @@ _POINTERS, _THINGS = (
 )
 
 
-def denies_its_question(campaign: Campaign, text: IndexedText) -> bool:
+def denies_its_question(campaign: Campaign, text: IndexedText, evidence: list[Evidence]) -> bool:
     """Whether `text`, an answer, says that what its question asked is not collected: a
     sentence with one of the campaign's `denials` that points back at the question
-    ("The Department does not collect this information centrally")."""
+    ("The Department does not collect this information centrally") or names again a
+    phrase of several words that a rule matched ("does not collect information on the
+    reasons for placements"; one word, "student", is too common to say what is denied)."""
+    repeated = {
+        term for piece in evidence if not piece.confirmed for term in piece.terms if " " in term
+    }
     for sentence in denying_sentences(campaign, text):
         start, end = text.read.sentence_bounds(sentence)
         words = text.read.words[start : end + 1]
         if any(a in _POINTERS and b in _THINGS for a, b in pairwise(words)):
+            return True
+        if any(
+            start <= span.start and span.end <= end
+            for term in repeated
+            for span in text.found_before(term)
+        ):
             return True
     return False
 
@@ -339,12 +350,13 @@ class Tagger:
                 )
                 evidence += [_explained(piece, context) for piece in found]
                 evidence += completed_by_context(campaign, indexed, around, context)
-            if subject_denied(campaign, indexed) or (
-                around is not None and denies_its_question(campaign, indexed)
+            if subject_denied(campaign, indexed) or denies_its_question(
+                campaign, indexed, evidence
             ):
                 # An answer that the Department does not collect what the campaign is
-                # about, or what its question asked: every match, the question's
-                # included, is doubted.
+                # about, or what its question asked (the question its context, or the
+                # item's own first words, as a written question and answer are often
+                # stored together): every match, the question's included, is doubted.
                 evidence = _doubted(evidence, EXCLUDED_ELSEWHERE_FACTOR)
             tag = tag_from(campaign, evidence)
             if tag is not None:

@@ -382,6 +382,22 @@ def test_an_answer_that_this_information_is_not_collected_doubts_its_question(tm
     assert score("The Department does not collect dates of birth. We publish numbers.") == [0.72]
 
 
+def test_a_question_and_its_answer_stored_as_one_text_are_read_as_question_and_answer(tmp_path):
+    campaign = load_rules(write(tmp_path, DENYING))
+
+    def scores(text: str) -> list[float]:
+        return [tag.score for tag in tag_text(campaign, text)]
+
+    question = "To ask why each pupil referral unit place is made, for what reason. Answer:"
+    assert scores(question + " We publish numbers.") == [0.8]
+    # The answer points back at the question it follows...
+    assert scores(question + " The Department does not collect this information.") == [0.4]
+    # ...or names again, in its denial, a phrase a rule matched in the question.
+    assert scores(question + " It is not collected for each pupil referral unit.") == [0.4]
+    # One word a rule matched ("reason") is too common to say what is denied.
+    assert scores(question + " The reason is not collected.") == [0.8]
+
+
 def test_a_denial_doubts_what_the_question_and_the_answer_show_together(tmp_path):
     rules = DENYING + (
         "      - name: reported\n        all_of: [[pupil referral unit], [department]]\n"
