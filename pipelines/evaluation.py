@@ -21,6 +21,8 @@ import yaml
 
 from pipelines.citations import cited_by
 from pipelines.tagging import CampaignRules, Context, Tagger
+from pipelines.tagging.rules import GAP
+from pipelines.tagging.words import read_words, stem
 from timeline_spiders.items import Tag
 from timeline_spiders.text import document_text
 
@@ -133,6 +135,27 @@ def _count(score: CampaignScore, example: Example, shown: bool, tagged: bool) ->
             score.review_queue.append(example.id)
     elif tagged:
         score.review_rejects.append(example.id)
+
+
+def words_no_example_has(rules: CampaignRules, examples: list[Example]) -> list[str]:
+    """The rules' words, as written, that no example has in any form. A word cut short
+    as if it were a wildcard ("overpa" for overpaid, overpayment) is a stem no English
+    word has, so it silently matches nothing; a rare word ("Stormont") is listed too,
+    and staff tell which is which."""
+    present: set[str] = set()
+    for example in examples:
+        for text in (example.text, example.context):
+            for word in set(read_words(text).words):
+                present.update((stem(word), f"={word}"))
+    unseen = {
+        raw: None
+        for phrase in rules.phrases()
+        for raw in phrase.text.split()
+        if raw != GAP
+        for word in read_words(raw).words
+        if (f"={word}" if raw.startswith("=") else stem(word)) not in present
+    }
+    return sorted(unseen)
 
 
 def format_evaluation(name: str, evaluation: Evaluation, *, listed: bool = True) -> str:

@@ -195,9 +195,9 @@ class CampaignRules:
             for c in self.campaigns
         ]
 
-    @cached_property
-    def vocabulary(self) -> Vocabulary:
-        phrases = [
+    def phrases(self) -> list[Phrase]:
+        """Every phrase the rules look for in a text."""
+        return [
             phrase
             for campaign in self.campaigns
             for phrase in (
@@ -206,6 +206,10 @@ class CampaignRules:
                 *(p for rule in campaign.rules for p in rule.phrases),
             )
         ]
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        phrases = self.phrases()
         return Vocabulary(
             keys=frozenset(key for phrase in phrases for key in phrase.keys),
             negations=frozenset(self.negation_words),

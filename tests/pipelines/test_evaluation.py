@@ -2,7 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.evaluation import Example, evaluate, format_evaluation, load_examples
+from pipelines.evaluation import (
+    Example,
+    evaluate,
+    format_evaluation,
+    load_examples,
+    words_no_example_has,
+)
 from pipelines.tagging import load_rules
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -46,6 +52,20 @@ def test_an_example_is_read_with_its_context():
     )
     evaluation = evaluate(RULES, [example])
     assert evaluation.classes == {"context": (1, 1)}
+
+
+def test_rule_words_no_example_has_are_listed_so_a_word_cut_short_is_seen(tmp_path):
+    rules = tmp_path / "campaigns.yml"
+    rules.write_text(
+        "campaigns:\n"
+        "  - slug: test-campaign\n    hashtag: '#Test'\n    title: Test\n"
+        "    description: A test campaign.\n    show_suggested_from: 0.5\n    rules:\n"
+        "      - name: repaid\n        all_of: [[student loan], [overpa, =repaid, stormont]]\n",
+        encoding="utf-8",
+    )
+    examples = [Example("a", "#Test: student loans were overpaid, and some repaid.", [], set())]
+    # "overpa" is no form of overpaid (its stem is "overpaid"): it would match nothing.
+    assert words_no_example_has(load_rules(rules), examples) == ["overpa", "stormont"]
 
 
 def test_an_example_without_its_campaigns_label_is_refused_not_read_as_negative(tmp_path):

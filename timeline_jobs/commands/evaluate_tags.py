@@ -7,7 +7,13 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
-from pipelines.evaluation import SPLITS, evaluate, format_evaluation, load_examples
+from pipelines.evaluation import (
+    SPLITS,
+    evaluate,
+    format_evaluation,
+    load_examples,
+    words_no_example_has,
+)
 from pipelines.tagging import RulesError, load_rules
 
 
@@ -50,3 +56,10 @@ class Command(ScrapyCommand):
             examples = load_examples(Path(opts.examples) / f"{split}.yml")
             evaluation = evaluate(rules, examples)
             print(format_evaluation(split, evaluation, listed=not opts.summary))
+            if split == "dev":
+                # Only the split the rules are tuned on: the test split's words stay unseen.
+                unseen = words_no_example_has(rules, examples)
+                print(
+                    f"  rule words no dev example has in any form ({len(unseen)}; a rare word,"
+                    f" or one cut short that matches nothing): {', '.join(unseen) or 'none'}"
+                )
