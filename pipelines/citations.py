@@ -86,6 +86,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str, MayMatch]] = [
 ]
 
 
+#: The numbers that follow an "S.I. 2014/1231" without their own "S.I.", as instruments
+#: list those that amended them: "S.I. 2014/1231, 2016/808 and 2018/733".
+_LISTED_AFTER = re.compile(r"\s*(?:,\s*and\b|,|;|\band\b)\s*(\d{4})\s*/\s*(\d{1,5})\b")
+
+
 @dataclass(frozen=True)
 class Citation:
     legislation_id: str
@@ -127,7 +132,22 @@ def citation_mentions(text: str) -> list[Citation]:
                 continue
             claimed.append((start, end))
             found.append(Citation(legislation_id, match.group(0), start))
+            if form == "si_year_number":
+                found += _listed_after(text, end, claimed, latest_year)
     return sorted(found, key=lambda citation: citation.start)
+
+
+def _listed_after(
+    text: str, end: int, claimed: list[tuple[int, int]], latest_year: int
+) -> list[Citation]:
+    """The instruments listed by number alone after one cited as "S.I. 2014/1231"."""
+    listed = []
+    while (match := _LISTED_AFTER.match(text, end)) and 1800 <= int(match[1]) <= latest_year:
+        end = match.end()
+        claimed.append((match.start(1), end))
+        number = f"{match[1]}/{match[2]}"
+        listed.append(Citation(f"uksi/{match[1]}/{int(match[2])}", number, match.start(1)))
+    return listed
 
 
 def _legislation_id(form: str, groups: Iterable[str]) -> str | None:

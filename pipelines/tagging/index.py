@@ -276,9 +276,11 @@ class IndexedText:
     def list_sentences(self) -> set[int]:
         """Sentences that name LIST_LENGTH or more instruments: by title ("... Regulations
         2016", or a title ending where the next one starts: "... Order; the ..."), or by
-        number ("S.I. 2016/808")."""
+        number ("S.I. 2016/808"), with the numbers that follow one without their own
+        "S.I." ("amended by S.I. 2014/1231, 2016/808 and 2018/733")."""
         words = self.read.words
         counts: dict[int, int] = {}
+        numbered: set[int] = set()
         # Only the words that can start a name, picked out in C: a debate with a
         # citation has thousands of words and a handful of these.
         for position in compress(count(), map(_LIST_CUES.__contains__, words[:-1])):
@@ -286,11 +288,26 @@ class IndexedText:
             if word in INSTRUMENT_WORDS:
                 named = bool(_YEAR.match(following)) or following in _NEXT
             else:
-                numbered = word in _NUMBERED or (
-                    word == "i" and position > 0 and words[position - 1] == "s"
-                )
-                named = numbered and bool(_YEAR.match(following))
+                named = self._numbers_an_instrument(position) and bool(_YEAR.match(following))
             if named:
                 sentence = self.read.sentence_of(position)
                 counts[sentence] = counts.get(sentence, 0) + 1
-        return {sentence for sentence, count in counts.items() if count >= LIST_LENGTH}
+                if word not in INSTRUMENT_WORDS:
+                    numbered.add(sentence)
+        for sentence in numbered:
+            start, end = self.read.sentence_bounds(sentence)
+            counts[sentence] += sum(
+                1
+                for at in range(max(start, 1), end)
+                if _YEAR.match(words[at])
+                and words[at + 1].isdigit()
+                and not self._numbers_an_instrument(at - 1)
+            )
+        return {sentence for sentence, named in counts.items() if named >= LIST_LENGTH}
+
+    def _numbers_an_instrument(self, position: int) -> bool:
+        """Whether the word at `position` is one that comes before an instrument's year
+        and number: "SI", "Instrument", the "I" of "S.I."."""
+        words = self.read.words
+        word = words[position]
+        return word in _NUMBERED or (word == "i" and position > 0 and words[position - 1] == "s")

@@ -42,6 +42,17 @@ def test_a_citation_is_not_read_twice_in_two_forms():
     assert [c.legislation_id for c in cited] == ["uksi/2013/2094"]
 
 
+def test_numbers_listed_after_one_si_are_each_cited():
+    text = "The 2013 Regulations were amended by S.I. 2014/1231, 2016/808 and 2018/733; 12/2016."
+    assert [(c.legislation_id, c.matched_text) for c in find_citations(text)] == [
+        ("uksi/2014/1231", "S.I. 2014/1231"),
+        ("uksi/2016/808", "2016/808"),
+        ("uksi/2018/733", "2018/733"),
+    ]
+    # A number alone, with no "S.I." before the list, is not read as an instrument.
+    assert find_citations("In 2016/17 and 2017/18 the figures rose.") == []
+
+
 def test_citations_come_in_order_of_first_mention_with_the_words_used():
     cited = find_citations("S.I. 2017/807 and later SI 2016/808, again S.I. 2017/807")
     assert [(c.legislation_id, c.matched_text) for c in cited] == [

@@ -442,6 +442,8 @@ def test_a_citation_in_a_list_of_instruments_or_in_passing_is_only_a_suggestion(
         "Made in 2016: the School Teachers' Pay and Conditions Order; the Childcare "
         "Regulations and the Pupil Registration Regulations; S.I. 2016/808.",
         "Laid: SI 2016/792, Statutory Instrument 2016/808 and S.I. 2016/811.",
+        # The numbers after the first without their own "S.I.".
+        "The 2013 Regulations were amended by S.I. 2014/1231, 2016/808 and 2018/733.",
     ],
 )
 def test_a_list_of_instruments_is_seen_whether_they_are_named_by_title_or_number(tmp_path, listed):
