@@ -4,6 +4,7 @@ shared with the alerts."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from functools import lru_cache
@@ -17,15 +18,24 @@ from timeline_spiders.text import date_in_words
 KIND_LABELS = event_kind_labels()
 SOURCE_LABELS = source_labels()
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
+_WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
 HIGHLIGHT_START, HIGHLIGHT_END = "\ue000", "\ue001"
 
 
 def safe_url(url: str | None) -> str | None:
     """The URL if it is http(s), else None: a javascript: or data: link is never shown,
     nor one with a control character (a line break would end a calendar line)."""
-    if url and re.match(r"^https?://", url, re.IGNORECASE) and not _CONTROL.search(url):
+    if url and _WEB_ADDRESS.match(url) and not _CONTROL.search(url):
         return url
     return None
+
+
+@lru_cache(maxsize=4096)
+def json_list(text: str | None) -> tuple[str, ...]:
+    """A JSON array of strings as the timeline stores an event's campaigns and citations.
+    Kept, like the dates below: a page's events share a handful of such lists ("[]",
+    '["boycott-school-census"]'), each parsed once rather than once per event."""
+    return tuple(json.loads(text or "[]"))
 
 
 @lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from timeline_site.formatting import (
     SOURCE_LABELS,
     display_date,
     display_moment,
+    json_list,
     safe_url,
 )
 from timeline_spiders.sources import versioned_kinds
@@ -310,14 +312,15 @@ def upcoming_query(limit: int = 20) -> EventQuery:
     )
 
 
-def event_for_page(row: Any) -> dict[str, Any]:
+def event_for_page(row: sqlite3.Row) -> dict[str, Any]:
     """A timeline row with what the templates show: labels, dates in words, safe links."""
-    event = dict(row)
+    # Not dict(row), which looks each column up by name: twice as slow.
+    event = dict(zip(row.keys(), row, strict=True))
     event.setdefault("snippet", None)
     event["kind_label"] = KIND_LABELS.get(event["kind"], event["kind"])
     event["source_label"] = SOURCE_LABELS.get(event["source"], event["source"])
-    event["cites"] = json.loads(event["cites"] or "[]")
-    event["campaigns"] = json.loads(event.get("campaigns") or "[]")
+    event["cites"] = json_list(event["cites"])
+    event["campaigns"] = json_list(event.get("campaigns"))
     event["safe_url"] = safe_url(event["url"])
     event["display_date"] = display_date(event["date"])
     event["first_seen_words"] = display_moment(event.get("first_seen"))
