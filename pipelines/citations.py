@@ -21,9 +21,9 @@ _TYPES = "uksi|ukpga|ukla|ssi|wsi|nisr|asp|asc|anaw|nia|ukdsi|sdsi|wdsi|nidsr|uk
 #: "808 of 2016", in any case: the cheap test before the number_of_year pattern, whose
 #: case-blind alternatives are slow to scan for in the "of" nearly every text has.
 _OF_YEAR = re.compile(r"of\s+\d{4}")
-
-
+#: Every form of citation has one.
 _DIGIT = re.compile(r"\d")
+
 
 #: A cheap test that a pattern can match at all, given the text and its lower case.
 MayMatch = Callable[[str, str], bool]
