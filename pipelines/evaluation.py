@@ -21,7 +21,7 @@ import yaml
 
 from pipelines.citations import cited_by
 from pipelines.tagging import CampaignRules, Context, Tagger
-from pipelines.tagging.rules import GAP
+from pipelines.tagging.rules import written_keys
 from pipelines.tagging.words import read_words, stem
 from timeline_spiders.items import Tag
 from timeline_spiders.text import document_text
@@ -147,15 +147,14 @@ def words_no_example_has(rules: CampaignRules, examples: list[Example]) -> list[
         for text in (example.text, example.context):
             for word in set(read_words(text).words):
                 present.update((stem(word), f"={word}"))
-    unseen = {
-        raw: None
-        for phrase in rules.phrases()
-        for raw in phrase.text.split()
-        if raw != GAP
-        for word in read_words(raw).words
-        if (f"={word}" if raw.startswith("=") else stem(word)) not in present
-    }
-    return sorted(unseen)
+    return sorted(
+        {
+            key if key.startswith("=") else word
+            for phrase in rules.phrases()
+            for word, key in written_keys(phrase.text)
+            if key not in present
+        }
+    )
 
 
 def format_evaluation(name: str, evaluation: Evaluation, *, listed: bool = True) -> str:

@@ -162,10 +162,6 @@ class IndexedText:
             found = self._found[phrase.text] = self._places(phrase)
         return found
 
-    def found_before(self, phrase_text: str) -> list[Span]:
-        """Where a phrase already looked for (`find`, `find_any`) occurs, by its text."""
-        return self._found.get(phrase_text, [])
-
     def _places(self, phrase: Phrase) -> list[Span]:
         if not phrase.keys <= self.present:
             return []

@@ -267,18 +267,25 @@ def denies_its_question(campaign: Campaign, text: IndexedText, evidence: list[Ev
     ("The Department does not collect this information centrally") or names again a
     phrase of several words that a rule matched ("does not collect information on the
     reasons for placements"; one word, "student", is too common to say what is denied)."""
+    denying = denying_sentences(campaign, text)
+    if not denying:
+        return False
     repeated = {
-        term for piece in evidence if not piece.confirmed for term in piece.terms if " " in term
+        Phrase.parse(term)
+        for piece in evidence
+        if not piece.confirmed
+        for term in piece.terms
+        if " " in term
     }
-    for sentence in denying_sentences(campaign, text):
+    for sentence in denying:
         start, end = text.read.sentence_bounds(sentence)
         words = text.read.words[start : end + 1]
         if any(a in _POINTERS and b in _THINGS for a, b in pairwise(words)):
             return True
         if any(
             start <= span.start and span.end <= end
-            for term in repeated
-            for span in text.found_before(term)
+            for phrase in repeated
+            for span in text.find(phrase)
         ):
             return True
     return False

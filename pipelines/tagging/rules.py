@@ -38,15 +38,20 @@ class Phrase:
 
     @classmethod
     def parse(cls, text: str) -> Phrase:
-        segments: list[tuple[str, ...]] = []
-        for run in text.split(GAP):
-            keys = []
-            for raw in run.split():
-                exact = raw.startswith("=")
-                keys += [f"={word}" if exact else stem(word) for word in read_words(raw).words]
-            segments.append(tuple(keys))
+        segments = [tuple(key for _, key in written_keys(run)) for run in text.split(GAP)]
         every_key = frozenset(key for segment in segments for key in segment)
         return cls(text, tuple(segments), every_key)
+
+
+def written_keys(text: str) -> list[tuple[str, str]]:
+    """Each word of a rule's text with its index key: its stem, or `=word` for a word
+    written with = to match only as written."""
+    return [
+        (word, f"={word}" if raw.startswith("=") else stem(word))
+        for raw in text.split()
+        if raw != GAP
+        for word in read_words(raw).words
+    ]
 
 
 @dataclass(frozen=True)
