@@ -195,29 +195,41 @@ def snippets(conn: sqlite3.Connection, q: str, ids: list[str]) -> Rows:
 
 def bounded_search(params: dict[str, Any]) -> Floor:
     """The `search` canned query's work: rank the newest 2,000 matching documents (the
-    query's own bound; see datasette_metadata.json), make snippets for the 100 best
-    (FTS5 sorts by rank itself, so a snippet is made only for a row returned), then read
-    those items' events' columns."""
+    query's own bound; see datasette_metadata.json), keep the 100 best and any tied with
+    the 100th (ties go to the newest event, so any of them may have a row among the first
+    100), read their events' columns, sort, and make snippets for the documents of the
+    100 rows shown (a snippet is the costly part, so only those)."""
 
     def read(conn: sqlite3.Connection, _: dict[str, Any]) -> Rows:
-        hits = conn.execute(
-            """select rowid, snippet(items_fts, -1, '[', ']', '…', 24) from items_fts
+        ranked = conn.execute(
+            """select rowid, rank from items_fts
             where items_fts match :q and rowid >= coalesce((
               select min(rowid) from (
                 select rowid from items_fts where items_fts match :q
-                order by rowid desc limit 2000)), 0)
-            order by rank limit 100""",
+                order by rowid desc limit 2000)), 0)""",
             params,
         ).fetchall()
-        place = {rowid: n for n, (rowid, _) in enumerate(hits)}
+        if not ranked:
+            return []
+        ranks = sorted(rank for _, rank in ranked)
+        cutoff = ranks[min(99, len(ranks) - 1)]
+        rank_of = {rowid: rank for rowid, rank in ranked if rank <= cutoff}
         rows = conn.execute(
             """select item_rowid, date, kind, source, title, url, campaigns, cites, event_id
             from timeline where item_rowid in (select value from json_each(:rowids))""",
-            {"rowids": json.dumps(list(place))},
+            {"rowids": json.dumps(list(rank_of))},
         ).fetchall()
         rows.sort(key=lambda row: row[1], reverse=True)
-        rows.sort(key=lambda row: place[row[0]])
-        return rows[:100]
+        rows.sort(key=lambda row: rank_of[row[0]])
+        rows = rows[:100]
+        snippets = dict(
+            conn.execute(
+                """select rowid, snippet(items_fts, -1, '[', ']', '…', 24) from items_fts
+                where items_fts match :q and rowid in (select value from json_each(:rowids))""",
+                {**params, "rowids": json.dumps(sorted({row[0] for row in rows}))},
+            ).fetchall()
+        )
+        return [(*row, snippets.get(row[0])) for row in rows]
 
     return Floor((read,))
 

@@ -6,7 +6,9 @@ import re
 import pytest
 
 from pipelines.schema import TABLES, VIEWS
-from tests.support.site import AP_CENSUS, CENSUS, get
+from pipelines.storage import TimelineStore
+from tests.support.database import new_database
+from tests.support.site import AP_CENSUS, CENSUS, get, one_of_many_questions
 from timeline_site.config import metadata as site_metadata
 from timeline_site.formatting import safe_url
 from timeline_site.headers import allowed_origin
@@ -32,6 +34,19 @@ def test_search_returns_snippets_with_the_matched_words_marked(site_db):
     found = rows(site_db, "/timeline/search.json?q=regret&_shape=array")
     assert found[0]["title"] == "Pupil Information Regulations: Motion to Regret"
     assert "[Regret]" in found[0]["snippet"]
+
+
+def test_search_breaks_ties_in_relevance_by_the_newest_event(tmp_path):
+    """130 questions that match equally well: the 100 rows are the newest 100, not
+    whichever the full-text index met first, each with its own snippet."""
+    path = tmp_path / "timeline.db"
+    store = TimelineStore(new_database(path))
+    for number in range(130):
+        store.save(one_of_many_questions(number, "Asked about pupils' country of birth."))
+    found = rows(path, "/timeline/search.json?q=country+of+birth&_shape=array")
+    asked = sorted((one_of_many_questions(n, "").events[0].date for n in range(130)), reverse=True)
+    assert [row["date"] for row in found] == asked[:100]
+    assert all("[country]" in row["snippet"] for row in found)
 
 
 @pytest.mark.parametrize("q", ['"school census" OR (', '"', '""', "-", "", "%00"])
