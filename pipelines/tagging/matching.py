@@ -254,17 +254,19 @@ def subject_denied(campaign: Campaign, text: IndexedText) -> bool:
 
 
 #: Words by which an answer's sentence points back at its question: "this
-#: information", "such data".
-_POINTERS, _THINGS = (
+#: information", "such data", "the information requested", "the requested figures".
+_POINTERS, _THINGS, _ASKED = (
     frozenset({"this", "that", "such", "these", "those"}),
     frozenset({"information", "data", "figures", "statistics", "details", "records"}),
+    frozenset({"requested", "sought"}),
 )
 
 
 def denies_its_question(campaign: Campaign, text: IndexedText, evidence: list[Evidence]) -> bool:
     """Whether `text`, an answer, says that what its question asked is not collected: a
     sentence with one of the campaign's `denials` that points back at the question
-    ("The Department does not collect this information centrally") or names again a
+    ("The Department does not collect this information centrally", "The information
+    requested is not collected") or names again a
     phrase of several words that a rule matched ("does not collect information on the
     reasons for placements"; one word, "student", is too common to say what is denied)."""
     denying = denying_sentences(campaign, text)
@@ -280,7 +282,7 @@ def denies_its_question(campaign: Campaign, text: IndexedText, evidence: list[Ev
     for sentence in denying:
         start, end = text.read.sentence_bounds(sentence)
         words = text.read.words[start : end + 1]
-        if any(a in _POINTERS and b in _THINGS for a, b in pairwise(words)):
+        if any(_points_back(a, b) for a, b in pairwise(words)):
             return True
         if any(
             start <= span.start and span.end <= end
@@ -289,6 +291,14 @@ def denies_its_question(campaign: Campaign, text: IndexedText, evidence: list[Ev
         ):
             return True
     return False
+
+
+def _points_back(first: str, second: str) -> bool:
+    """Whether two words in a row point back at a question: "this information", "the
+    requested figures", "the information requested"."""
+    if second in _THINGS:
+        return first in _POINTERS or first in _ASKED
+    return first in _THINGS and second in _ASKED
 
 
 def _doubted(evidence: list[Evidence], factor: float) -> list[Evidence]:

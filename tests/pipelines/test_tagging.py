@@ -392,6 +392,8 @@ def test_a_question_and_its_answer_stored_as_one_text_are_read_as_question_and_a
     assert scores(question + " We publish numbers.") == [0.8]
     # The answer points back at the question it follows...
     assert scores(question + " The Department does not collect this information.") == [0.4]
+    assert scores(question + " The information requested is not collected.") == [0.4]
+    assert scores(question + " The Department does not collect the requested figures.") == [0.4]
     # ...or names again, in its denial, a phrase a rule matched in the question.
     assert scores(question + " It is not collected for each pupil referral unit.") == [0.4]
     # One word a rule matched ("reason") is too common to say what is denied.
