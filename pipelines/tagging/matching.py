@@ -266,9 +266,9 @@ def denies_its_question(campaign: Campaign, text: IndexedText, evidence: list[Ev
     """Whether `text`, an answer, says that what its question asked is not collected: a
     sentence with one of the campaign's `denials` that points back at the question
     ("The Department does not collect this information centrally", "The information
-    requested is not collected") or names again a
-    phrase of several words that a rule matched ("does not collect information on the
-    reasons for placements"; one word, "student", is too common to say what is denied)."""
+    requested is not collected") or names again a phrase of several words that a rule
+    matched ("does not collect information on the reasons for placements"; one word,
+    "student", is too common to say what is denied)."""
     denying = denying_sentences(campaign, text)
     if not denying:
         return False
