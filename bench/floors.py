@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from timeline_site.instrument_pages import PARLIAMENT_KINDS
 from timeline_site.queries import date_page
 from timeline_spiders.sources import versioned_kinds
 
@@ -315,9 +314,9 @@ def instrument_page(params: dict[str, Any], page_size: int) -> Floor:
                 values,
             ).fetchall()
             conn.execute("select * from citations where item_id = :item", values).fetchall()
-            # Without the tracker's stages, the page lists the debates and questions citing it.
-            stages = [row for row in citing if row[2] in PARLIAMENT_KINDS]
-            return stages + citing
+            # Without the tracker's stages, the debates and questions citing it are its
+            # stages: each citing event is shown once, in one section or the other.
+            return citing
 
         return read
 

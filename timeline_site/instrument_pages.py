@@ -5,7 +5,8 @@ facts, its stages in Parliament, the committees' reports and letters on it, what
 amends (from legislation.gov.uk's records or, failing those, from its own citations,
 saying so), and everything else that cites it, a page at a time. When Parliament's SI
 tracker has no stages for it, the page says why: not covered, not found, or the
-tracker's last run failed.
+tracker's last run failed, and its stages are the debates, questions and motions that
+cite it, listed there and not again among everything else that cites it.
 """
 
 from __future__ import annotations
@@ -66,12 +67,11 @@ async def instrument_page(datasette: Datasette, request: Request) -> Response:
         raise NotFound(f"Nothing on the timeline is about {legislation_id}.")
     context = {
         **instrument_facts(legislation_id, instrument, own),
-        **await parliament(db, legislation_id, own, citing),
+        **await parliament_and_citing(db, legislation_id, own, citing),
         "committees": committees,
         "amends": amends or await amends_by_citation(db, instrument),
         "amends_from_citations": not amends,
         "amended_by": amended_by,
-        "citing": citing,
         "older": older,
     }
     return Response.html(await datasette.render_template("si.html", context, request=request))
@@ -95,11 +95,13 @@ def instrument_facts(
     }
 
 
-async def parliament(
+async def parliament_and_citing(
     db: Database, legislation_id: str, own: list[dict[str, Any]], citing: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Its stages in Parliament, the procedure and the scrutiny deadline where the
-    tracker gives them, and why the tracker has nothing when it has nothing."""
+    tracker gives them, and why the tracker has nothing when it has nothing; then the
+    rest of this page of `citing` events (without the tracker, the Parliament ones are
+    its stages and are not listed twice)."""
     tracker = await tracker_item_for(db, legislation_id)
     if tracker is not None:
         metadata = json.loads(tracker["metadata"] or "{}")
@@ -108,12 +110,16 @@ async def parliament(
             "stages": await instrument_events(db, legislation_id, item_id=tracker["id"]),
             "procedure": metadata.get("procedure") or "",
             "deadline": display_date(metadata.get("annulment_deadline") or ""),
+            "citing": citing,
+            "stages_cite_it": False,
         }
     return {
         "tracker_note": await tracker_note(db, legislation_id, own),
         "stages": [event for event in citing if event["kind"] in PARLIAMENT_KINDS],
         "procedure": "",
         "deadline": "",
+        "citing": [event for event in citing if event["kind"] not in PARLIAMENT_KINDS],
+        "stages_cite_it": True,
     }
 
 

@@ -1,5 +1,6 @@
 """An instrument's page (`/si/<type>/<year>/<number>`) says each thing once, and truly."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,12 @@ def section(page: str, heading_id: str) -> str:
     return page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
 
 
+def events_listed(page: str) -> str:
+    """The sections a page of citing events is in: before the tracker, the questions
+    citing the instrument are its stages in Parliament."""
+    return section(page, "parliament-heading") + section(page, "citing-heading")
+
+
 def test_committee_reports_and_letters_on_an_instrument_have_a_section_oldest_first(
     committee_db,
 ):
@@ -116,7 +123,17 @@ def test_committee_reports_and_letters_on_an_instrument_have_a_section_oldest_fi
     assert "Sea Fisheries" not in reports
     citing = section(page, "citing-heading")
     assert "Secondary Legislation Scrutiny Committee" not in citing  # said once, above
-    assert "Motion to Regret" in citing
+    assert "Motion to Regret" in section(page, "parliament-heading")
+    assert "Motion to Regret" not in citing  # a stage, said once, above
+
+
+def test_each_event_is_listed_once_on_the_page(committee_db):
+    """Before the tracker, the debates and motions citing it are its stages in
+    Parliament, and everything else that cites it is the rest."""
+    page = get(committee_db, "/si/uksi/2016/808").text
+    anchors = re.findall(r'<li class="tl-event" id="([^"]+)"', page)
+    assert anchors and len(anchors) == len(set(anchors))
+    assert "Everything else that cites it" in page
 
 
 def test_before_the_tracker_a_prayer_against_it_is_a_stage_in_parliament(committee_db):
@@ -151,9 +168,7 @@ def much_cited_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def citing_pages(db_path: Path) -> list[list[int]]:
     """The citing questions, page by page."""
     return questions_page_by_page(
-        lambda before: section(
-            get(db_path, f"/si/uksi/2016/808?before={before}").text, "citing-heading"
-        )
+        lambda before: events_listed(get(db_path, f"/si/uksi/2016/808?before={before}").text)
     )
 
 
