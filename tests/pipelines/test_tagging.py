@@ -94,6 +94,18 @@ def test_near_miss_the_home_office_and_schools_without_pupil_data_going_to_it(te
     assert campaigns(text) == []
 
 
+def test_no_recourse_to_public_funds_is_a_visa_condition_not_a_denial():
+    """A free school meals check with the Home Office is not pupil data going to it;
+    the "no" in "no recourse to public funds" does not deny the campaign's exclusion."""
+    text = (
+        "Where a parent has no recourse to public funds, the council may confirm their status "
+        "with the Home Office before a free school meals award. No information about pupils "
+        "will be provided to the Home Office."
+    )
+    (tag,) = tag_text(RULES, text)
+    assert tag.score < RULES.campaigns[0].show_suggested_from
+
+
 def test_pupil_data_going_to_the_home_office_is_boycott_school_census():
     text = "The Department for Education has handed the details of pupils to the Home Office."
     assert campaigns(text) == ["boycott-school-census"]
