@@ -72,7 +72,7 @@ def test_near_miss_other_censuses_are_not_the_school_census(text):
 
 
 def test_a_month_named_beside_the_school_census_does_not_make_it_the_population_census():
-    """"The census next March" is the population census; a question dated March is not."""
+    """The census "next March" is the population census; a question dated March is not."""
     text = (
         "Question, March 2018: what the Department has done to tell parents they need not "
         "give their child's nationality and country of birth for the school census."
