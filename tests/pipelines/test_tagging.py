@@ -106,6 +106,18 @@ def test_no_recourse_to_public_funds_is_a_visa_condition_not_a_denial():
     assert tag.score < RULES.campaigns[0].show_suggested_from
 
 
+def test_the_school_census_named_only_as_a_comparison_is_not_the_campaign():
+    text = (
+        "The memorandum lets Home Office officials obtain a patient's last known address "
+        "for immigration tracing. We saw with the school census how quickly trust drains "
+        "away once families believe an official form leads to immigration enforcement."
+    )
+    assert campaigns(text) == []
+    assert campaigns(
+        text.replace("We saw with the school census how", "The school census showed how")
+    ) == ["boycott-school-census"]
+
+
 def test_pupil_data_going_to_the_home_office_is_boycott_school_census():
     text = "The Department for Education has handed the details of pupils to the Home Office."
     assert campaigns(text) == ["boycott-school-census"]
