@@ -118,6 +118,16 @@ def test_the_school_census_named_only_as_a_comparison_is_not_the_campaign():
     ) == ["boycott-school-census"]
 
 
+def test_the_ap_census_named_only_as_a_comparison_is_not_the_campaign():
+    text = (
+        "The children in need census should collect each child's type of disability, in "
+        "the same way as the alternative provision census now collects a reason for each "
+        "placement."
+    )
+    assert campaigns(text) == []
+    assert campaigns(text.replace(", in the same way as", ", and")) == ["labels-last-a-lifetime"]
+
+
 def test_pupil_data_going_to_the_home_office_is_boycott_school_census():
     text = "The Department for Education has handed the details of pupils to the Home Office."
     assert campaigns(text) == ["boycott-school-census"]
