@@ -128,6 +128,17 @@ def test_the_ap_census_named_only_as_a_comparison_is_not_the_campaign():
     assert campaigns(text.replace(", in the same way as", ", and")) == ["labels-last-a-lifetime"]
 
 
+def test_students_access_to_information_is_not_their_records_seen():
+    """Students' access to courses, support or information is not access to their
+    records: "access" alone is not a verb of sharing for student-data's backstop."""
+    text = (
+        "The Government say students will have access to better information about "
+        "teaching quality. Information is no substitute for affordability."
+    )
+    assert campaigns(text) == []
+    assert campaigns(text.replace("have access to", "have shared")) == ["student-data"]
+
+
 def test_pupil_data_going_to_the_home_office_is_boycott_school_census():
     text = "The Department for Education has handed the details of pupils to the Home Office."
     assert campaigns(text) == ["boycott-school-census"]
