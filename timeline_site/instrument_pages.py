@@ -111,7 +111,6 @@ async def parliament_and_citing(
             "procedure": metadata.get("procedure") or "",
             "deadline": display_date(metadata.get("annulment_deadline") or ""),
             "citing": citing,
-            "stages_cite_it": False,
         }
     return {
         "tracker_note": await tracker_note(db, legislation_id, own),
@@ -119,7 +118,6 @@ async def parliament_and_citing(
         "procedure": "",
         "deadline": "",
         "citing": [event for event in citing if event["kind"] not in PARLIAMENT_KINDS],
-        "stages_cite_it": True,
     }
 
 
