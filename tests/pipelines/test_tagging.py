@@ -139,6 +139,25 @@ def test_students_access_to_information_is_not_their_records_seen():
     assert campaigns(text.replace("have access to", "have shared")) == ["student-data"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Longitudinal outcomes described without the words "record" or "LEO".
+        "The method matches adults who completed funded courses, one by one, to "
+        "employment spells held by HM Revenue and Customs.",
+        # A privacy notice addressed to the learner.
+        "How your information is used: when you enrol on a course, your college sends "
+        "it to the funding agency.",
+        # The qualifications register, and the statistics body's returns, by description.
+        "An age-checking firm searched a register holding the exam results of millions "
+        "of former learners.",
+        "The statistics agency sells extracts of the enrolment returns universities make.",
+    ],
+)
+def test_learners_records_in_other_words_are_student_data(text):
+    assert campaigns(text) == ["student-data"]
+
+
 def test_pupil_data_going_to_the_home_office_is_boycott_school_census():
     text = "The Department for Education has handed the details of pupils to the Home Office."
     assert campaigns(text) == ["boycott-school-census"]
