@@ -158,6 +158,19 @@ def test_learners_records_in_other_words_are_student_data(text):
     assert campaigns(text) == ["student-data"]
 
 
+def test_data_on_courses_that_students_see_is_not_data_on_students():
+    """"Data on ... students" reaches across a sentence to any later word students: the
+    data must be on the students themselves (each, every, individual, its students)."""
+    text = (
+        "The service gives every applicant access to clear data on each course, from "
+        "contact hours to what past students went on to do."
+    )
+    assert campaigns(text) == []
+    assert campaigns(text.replace("on each course, from", "on each student, from")) == [
+        "student-data"
+    ]
+
+
 def test_pupil_data_going_to_the_home_office_is_boycott_school_census():
     text = "The Department for Education has handed the details of pupils to the Home Office."
     assert campaigns(text) == ["boycott-school-census"]
