@@ -159,7 +159,7 @@ def test_learners_records_in_other_words_are_student_data(text):
 
 
 def test_data_on_courses_that_students_see_is_not_data_on_students():
-    """"Data on ... students" reaches across a sentence to any later word students: the
+    """ "Data on ... students" reaches across a sentence to any later word students: the
     data must be on the students themselves (each, every, individual, its students)."""
     text = (
         "The service gives every applicant access to clear data on each course, from "
