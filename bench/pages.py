@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from urllib.parse import urlencode
 
 from bench import floors
@@ -322,21 +323,27 @@ class Recorder:
     def installed(self) -> Iterator[None]:
         from datasette.database import Database
 
-        from timeline_site.queries import DATABASE
+        from timeline_site.queries import DATABASE, Reader
 
-        original = Database.execute
+        original_execute, original_rows = Database.execute, Reader.rows
         recorder = self
 
         async def execute(db: Any, sql: str, params: Any = None, **kwargs: Any) -> Any:
             if recorder.statements is not None and db.name == DATABASE:
                 recorder.statements.append((sql, dict(params or {})))
-            return await original(db, sql, params, **kwargs)
+            return await original_execute(db, sql, params, **kwargs)
 
-        Database.execute = execute
-        try:
+        def rows(reader: Reader, sql: str, params: Any = None) -> Any:
+            if recorder.statements is not None:
+                recorder.statements.append((sql, dict(params or {})))
+            return original_rows(reader, sql, params)
+
+        # Datasette's own pages (the canned queries) and the site's (queries.read).
+        with (
+            mock.patch.object(Database, "execute", execute),
+            mock.patch.object(Reader, "rows", rows),
+        ):
             yield
-        finally:
-            Database.execute = original
 
 
 async def measure_pages(path: Path, pages: list[Page], runs: int, samples: int) -> dict[str, Any]:

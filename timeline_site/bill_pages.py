@@ -11,6 +11,7 @@ a page at a time.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from datasette.utils.asgi import NotFound, Request, Response
@@ -19,13 +20,14 @@ from pipelines.search_syntax import read_query
 from timeline_site.campaign_pages import ISO_DAY
 from timeline_site.formatting import display_date, safe_url
 from timeline_site.queries import (
-    DATABASE,
     BillMentions,
+    Reader,
     bill_amendments,
     committee_events_on_bill,
     date_page,
     events_mentioning_bill,
     instrument_events,
+    read,
     stored_item,
 )
 from timeline_spiders.parsers.bills import TITLE_SEPARATOR, bill_name
@@ -38,20 +40,24 @@ LEGISLATION_SITE = "https://www.legislation.gov.uk"
 
 
 async def bill_page(datasette: Datasette, request: Request) -> Response:
-    db = datasette.get_database(DATABASE)
     bill_id = int(request.url_vars["bill_id"])
-    bill = await stored_item(db, f"bills:bill/{bill_id}")
-    if bill is None:
-        raise NotFound(f"The timeline has no bill {bill_id}.")
     before = request.args.get("before", "")
     before = before if ISO_DAY.match(before) else ""
+    context = await read(datasette, partial(bill_page_context, bill_id=bill_id, before=before))
+    return Response.html(await datasette.render_template("bill.html", context, request=request))
+
+
+def bill_page_context(reader: Reader, bill_id: int, before: str) -> dict[str, Any]:
+    bill = stored_item(reader, f"bills:bill/{bill_id}")
+    if bill is None:
+        raise NotFound(f"The timeline has no bill {bill_id}.")
     facts = bill_facts(bill)
-    events = await instrument_events(db, "", item_id=bill["id"])
+    events = instrument_events(reader, "", item_id=bill["id"])
     mentions = bill_mentions(bill, facts)
     elsewhere, older = date_page(
-        await events_mentioning_bill(db, mentions, before, MENTIONS_PAGE + 1), MENTIONS_PAGE
+        events_mentioning_bill(reader, mentions, before, MENTIONS_PAGE + 1), MENTIONS_PAGE
     )
-    context = {
+    return {
         **facts,
         "campaigns": sorted({slug for event in events for slug in event["campaigns"]}),
         "stages": stages_of(facts["metadata"]),
@@ -60,12 +66,11 @@ async def bill_page(datasette: Datasette, request: Request) -> Response:
             for event in events
             if event["kind"] == "bill_publication"
         ],
-        "amendments": [amendment_facts(a) for a in await bill_amendments(db, bill["id"])],
-        "committees": await committee_events_on_bill(db, mentions),
+        "amendments": [amendment_facts(a) for a in bill_amendments(reader, bill["id"])],
+        "committees": committee_events_on_bill(reader, mentions),
         "mentions": elsewhere,
         "older": older,
     }
-    return Response.html(await datasette.render_template("bill.html", context, request=request))
 
 
 def bill_facts(bill: dict[str, Any]) -> dict[str, Any]:

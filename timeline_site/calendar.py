@@ -8,6 +8,7 @@ it) can add lines of its own to a reader's calendar.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -15,7 +16,7 @@ import icalendar
 from datasette.utils.asgi import Request, Response
 
 from timeline_site.addresses import public_url
-from timeline_site.queries import DATABASE, campaign_events, campaign_or_404, upcoming_query
+from timeline_site.queries import Reader, campaign_events, campaign_or_404, read, upcoming_query
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -49,12 +50,17 @@ def _one_line(text: str | None) -> str:
 
 
 async def campaign_calendar(datasette: Datasette, request: Request) -> Response:
-    db = datasette.get_database(DATABASE)
     slug = request.url_vars["slug"]
-    campaign = await campaign_or_404(db, slug)
-    events = await campaign_events(db, slug, upcoming_query(limit=200), why_shown=False)
+    campaign, events = await read(datasette, partial(upcoming_of_campaign, slug=slug))
     return Response(
         calendar(events, campaign, public_url(datasette)),
         content_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'inline; filename="{slug}.ics"'},
+    )
+
+
+def upcoming_of_campaign(reader: Reader, slug: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    return (
+        campaign_or_404(reader, slug),
+        campaign_events(reader, slug, upcoming_query(limit=200), why_shown=False),
     )

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +16,12 @@ from pipelines.dates import UnreadableDate, normalise_date
 from timeline_site.addresses import public_url
 from timeline_site.formatting import KIND_LABELS, SOURCE_LABELS
 from timeline_site.queries import (
-    DATABASE,
+    Reader,
     campaign_events,
     campaign_or_404,
     date_page,
     past_query,
+    read,
     timeline_years,
     upcoming_query,
 )
@@ -88,21 +90,24 @@ def by_month(events: Iterable[dict[str, Any]]) -> list[tuple[str, list[dict[str,
 
 
 async def campaign_page(datasette: Datasette, request: Request) -> Response:
-    db = datasette.get_database(DATABASE)
-    slug = request.url_vars["slug"]
-    campaign = await campaign_or_404(db, slug)
-    filters = Filters.from_request(request)
+    slug, filters = request.url_vars["slug"], Filters.from_request(request)
+    context = await read(datasette, partial(campaign_page_context, slug=slug, filters=filters))
+    return Response.html(await datasette.render_template("campaign.html", context, request=request))
+
+
+def campaign_page_context(reader: Reader, slug: str, filters: Filters) -> dict[str, Any]:
+    campaign = campaign_or_404(reader, slug)
     clauses, params = filters.where()
-    events = await campaign_events(db, slug, past_query(clauses, params, filters.q, PAGE_SIZE + 1))
+    events = campaign_events(reader, slug, past_query(clauses, params, filters.q, PAGE_SIZE + 1))
     events, older = date_page(events, PAGE_SIZE)
-    upcoming = await campaign_events(db, slug, upcoming_query())
-    context = {
+    upcoming = campaign_events(reader, slug, upcoming_query())
+    return {
         "campaign": campaign,
         "filters": filters,
         "choices": {
             "kind": list(KIND_LABELS),
             "source": list(SOURCE_LABELS),
-            "year": await timeline_years(db),
+            "year": timeline_years(reader),
         },
         # Upcoming events only on the unfiltered first page, so filters read true.
         "upcoming": upcoming if filters == Filters() else [],
@@ -112,7 +117,6 @@ async def campaign_page(datasette: Datasette, request: Request) -> Response:
         "kind_labels": KIND_LABELS,
         "source_labels": SOURCE_LABELS,
     }
-    return Response.html(await datasette.render_template("campaign.html", context, request=request))
 
 
 @dataclass
@@ -161,20 +165,21 @@ class EmbedOptions:
 
 
 async def embed_page(datasette: Datasette, request: Request) -> Response:
-    db = datasette.get_database(DATABASE)
-    slug = request.url_vars["slug"]
-    campaign = await campaign_or_404(db, slug)
-    options = EmbedOptions.from_request(request)
-    clauses, params = Filters(kind=options.kind, since=options.since).where()
-    context = {
-        "campaign": campaign,
-        "messages": options.messages,
-        "upcoming": await campaign_events(
-            db, slug, upcoming_query(limit=EMBED_UPCOMING), why_shown=False
-        ),
-        "events": await campaign_events(
-            db, slug, past_query(clauses, params, "", options.limit), why_shown=False
-        ),
-        "full_page": public_url(datasette, f"/campaign/{slug}"),
-    }
+    slug, options = request.url_vars["slug"], EmbedOptions.from_request(request)
+    context = await read(datasette, partial(embed_context, slug=slug, options=options))
+    context["full_page"] = public_url(datasette, f"/campaign/{slug}")
     return Response.html(await datasette.render_template("embed.html", context, request=request))
+
+
+def embed_context(reader: Reader, slug: str, options: EmbedOptions) -> dict[str, Any]:
+    clauses, params = Filters(kind=options.kind, since=options.since).where()
+    return {
+        "campaign": campaign_or_404(reader, slug),
+        "messages": options.messages,
+        "upcoming": campaign_events(
+            reader, slug, upcoming_query(limit=EMBED_UPCOMING), why_shown=False
+        ),
+        "events": campaign_events(
+            reader, slug, past_query(clauses, params, "", options.limit), why_shown=False
+        ),
+    }

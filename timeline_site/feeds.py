@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
@@ -22,10 +23,11 @@ from markupsafe import escape
 
 from timeline_site.addresses import public_url
 from timeline_site.queries import (
-    DATABASE,
     SHOWN_CONDITION,
+    Reader,
     campaign_or_404,
     events_by_id,
+    read,
     walks,
 )
 
@@ -119,13 +121,8 @@ def authority(datasette: Datasette) -> str:
 
 
 async def campaign_feed(datasette: Datasette, request: Request) -> Response:
-    db = datasette.get_database(DATABASE)
     slug = request.args.get("campaign", "")
-    campaign = await campaign_or_404(db, slug)
-    walk = await walks(db, slug, FEED_SIZE)
-    sql = CAMPAIGN_FEED_WALK if walk else CAMPAIGN_FEED_IDS
-    ids = await db.execute(sql, {"campaign": slug, "limit": FEED_SIZE})
-    events = await events_by_id(db, [row[0] for row in ids.rows])
+    campaign, events = await read(datasette, partial(campaign_feed_events, slug=slug))
     body = feed_document(
         f"{campaign['hashtag']}: new on the pupil data timeline",
         public_url(datasette, f"/timeline/campaign_feed.atom?{urlencode({'campaign': slug})}"),
@@ -136,13 +133,19 @@ async def campaign_feed(datasette: Datasette, request: Request) -> Response:
     return atom_response(body)
 
 
+def campaign_feed_events(reader: Reader, slug: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The campaign and its newest-found events."""
+    campaign = campaign_or_404(reader, slug)
+    sql = CAMPAIGN_FEED_WALK if walks(reader, slug, FEED_SIZE) else CAMPAIGN_FEED_IDS
+    ids = reader.rows(sql, {"campaign": slug, "limit": FEED_SIZE})
+    return campaign, events_by_id(reader, [row[0] for row in ids])
+
+
 async def new_since_feed(datasette: Datasette, request: Request) -> Response:
-    db = datasette.get_database(DATABASE)
     since = request.args.get("since") or (date.today() - DEFAULT_NEW_SINCE).isoformat()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
         raise BadRequest("Give the date as since=YYYY-MM-DD, for example since=2026-11-01.")
-    ids = await db.execute(NEW_SINCE_IDS, {"since": since, "limit": FEED_SIZE})
-    events = await events_by_id(db, [row[0] for row in ids.rows])
+    events = await read(datasette, partial(events_found_since, since=since))
     body = feed_document(
         f"New on the pupil data timeline since {since}",
         public_url(datasette, f"/timeline/new_since.atom?{urlencode({'since': since})}"),
@@ -151,3 +154,8 @@ async def new_since_feed(datasette: Datasette, request: Request) -> Response:
         authority(datasette),
     )
     return atom_response(body)
+
+
+def events_found_since(reader: Reader, since: str) -> list[dict[str, Any]]:
+    ids = reader.rows(NEW_SINCE_IDS, {"since": since, "limit": FEED_SIZE})
+    return events_by_id(reader, [row[0] for row in ids])

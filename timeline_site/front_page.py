@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from datasette.utils.asgi import Request, Response
 
 from timeline_site.formatting import display_moment
-from timeline_site.queries import DATABASE, campaign_events, past_query, upcoming_query
+from timeline_site.queries import Reader, campaign_events, past_query, read, upcoming_query
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -18,25 +18,27 @@ LATEST_SHOWN, UPCOMING_SHOWN = 3, 2
 
 
 async def front_page(datasette: Datasette, request: Request) -> Response:
-    db = datasette.get_database(DATABASE)
-    rows = await db.execute("select slug, hashtag, title, description from campaigns order by slug")
+    context = await read(datasette, front_page_context)
+    return Response.html(await datasette.render_template("front.html", context, request=request))
+
+
+def front_page_context(reader: Reader) -> dict[str, Any]:
     campaigns: list[dict[str, Any]] = []
-    for row in rows.rows:
+    for row in reader.rows("select slug, hashtag, title, description from campaigns order by slug"):
         slug = row["slug"]
         campaigns.append(
             {
                 **dict(row),
-                "latest": await campaign_events(
-                    db, slug, past_query([], {}, "", LATEST_SHOWN), why_shown=False
+                "latest": campaign_events(
+                    reader, slug, past_query([], {}, "", LATEST_SHOWN), why_shown=False
                 ),
-                "upcoming": await campaign_events(
-                    db, slug, upcoming_query(UPCOMING_SHOWN), why_shown=False
+                "upcoming": campaign_events(
+                    reader, slug, upcoming_query(UPCOMING_SHOWN), why_shown=False
                 ),
             }
         )
-    updated = await db.execute("select max(finished_at) from runs where status = 'ok'")
-    context = {
+    updated = reader.rows("select max(finished_at) from runs where status = 'ok'")[0][0]
+    return {
         "campaigns": campaigns,
-        "updated_words": display_moment(updated.rows[0][0]) if updated.rows[0][0] else "",
+        "updated_words": display_moment(updated) if updated else "",
     }
-    return Response.html(await datasette.render_template("front.html", context, request=request))

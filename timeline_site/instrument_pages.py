@@ -12,21 +12,22 @@ cite it, listed there and not again among everything else that cites it.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from datasette.database import Database
 from datasette.utils.asgi import NotFound, Request, Response
 
 from timeline_site.campaign_pages import ISO_DAY
 from timeline_site.formatting import display_date, display_moment, safe_url
 from timeline_site.queries import (
-    DATABASE,
+    Reader,
     amendments,
     cited_by_instrument,
     committee_events_citing,
     date_page,
     instrument_events,
     last_run,
+    read,
     stored_item,
     tracker_item_for,
 )
@@ -50,31 +51,36 @@ async def instrument_redirect(datasette: Datasette, request: Request) -> Respons
 
 
 async def instrument_page(datasette: Datasette, request: Request) -> Response:
-    db = datasette.get_database(DATABASE)
     legislation_id = "/".join(request.url_vars[part] for part in ("type", "year", "number"))
     before = request.args.get("before", "")
     before = before if ISO_DAY.match(before) else ""
-    instrument = await stored_item(db, f"legislation:{legislation_id}")
-    own = await instrument_events(db, legislation_id)
-    citing = await cited_by_instrument(
-        db, legislation_id, before, CITING_PAGE + 1, except_source=COMMITTEES
+    context = await read(
+        datasette, partial(instrument_page_context, legislation_id=legislation_id, before=before)
     )
-    committees = await committee_events_citing(db, legislation_id)
-    amends = await amendments(db, "affecting_id", "affected_id", legislation_id)
-    amended_by = await amendments(db, "affected_id", "affecting_id", legislation_id)
+    return Response.html(await datasette.render_template("si.html", context, request=request))
+
+
+def instrument_page_context(reader: Reader, legislation_id: str, before: str) -> dict[str, Any]:
+    instrument = stored_item(reader, f"legislation:{legislation_id}")
+    own = instrument_events(reader, legislation_id)
+    citing = cited_by_instrument(
+        reader, legislation_id, before, CITING_PAGE + 1, except_source=COMMITTEES
+    )
+    committees = committee_events_citing(reader, legislation_id)
+    amends = amendments(reader, "affecting_id", "affected_id", legislation_id)
+    amended_by = amendments(reader, "affected_id", "affecting_id", legislation_id)
     citing, older = date_page(citing, CITING_PAGE)
     if not (instrument or own or citing or committees or amends or amended_by):
         raise NotFound(f"Nothing on the timeline is about {legislation_id}.")
-    context = {
+    return {
         **instrument_facts(legislation_id, instrument, own),
-        **await parliament_and_citing(db, legislation_id, own, citing),
+        **parliament_and_citing(reader, legislation_id, own, citing),
         "committees": committees,
-        "amends": amends or await amends_by_citation(db, instrument),
+        "amends": amends or amends_by_citation(reader, instrument),
         "amends_from_citations": not amends,
         "amended_by": amended_by,
         "older": older,
     }
-    return Response.html(await datasette.render_template("si.html", context, request=request))
 
 
 def instrument_facts(
@@ -95,25 +101,25 @@ def instrument_facts(
     }
 
 
-async def parliament_and_citing(
-    db: Database, legislation_id: str, own: list[dict[str, Any]], citing: list[dict[str, Any]]
+def parliament_and_citing(
+    reader: Reader, legislation_id: str, own: list[dict[str, Any]], citing: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Its stages in Parliament, the procedure and the scrutiny deadline where the
     tracker gives them, and why the tracker has nothing when it has nothing; then the
     rest of this page of `citing` events (without the tracker, the Parliament ones are
     its stages and are not listed twice)."""
-    tracker = await tracker_item_for(db, legislation_id)
+    tracker = tracker_item_for(reader, legislation_id)
     if tracker is not None:
         metadata = json.loads(tracker["metadata"] or "{}")
         return {
             "tracker_note": "",
-            "stages": await instrument_events(db, legislation_id, item_id=tracker["id"]),
+            "stages": instrument_events(reader, legislation_id, item_id=tracker["id"]),
             "procedure": metadata.get("procedure") or "",
             "deadline": display_date(metadata.get("annulment_deadline") or ""),
             "citing": citing,
         }
     return {
-        "tracker_note": await tracker_note(db, legislation_id, own),
+        "tracker_note": tracker_note(reader, legislation_id, own),
         "stages": [event for event in citing if event["kind"] in PARLIAMENT_KINDS],
         "procedure": "",
         "deadline": "",
@@ -131,7 +137,7 @@ def laid_on(legislation_id: str, own: list[dict[str, Any]]) -> str:
     return f"{legislation_id.split('/')[1]}-01-01"
 
 
-async def tracker_note(db: Database, legislation_id: str, own: list[dict[str, Any]]) -> str:
+def tracker_note(reader: Reader, legislation_id: str, own: list[dict[str, Any]]) -> str:
     """Why Parliament's tracker gave no stages for this instrument, truly: not covered
     (laid before the tracker began), the tracker's last run failed, or not found."""
     if laid_on(legislation_id, own) < TRACKER_FIRST_DAY:
@@ -140,7 +146,7 @@ async def tracker_note(db: Database, legislation_id: str, own: list[dict[str, An
             "2017, so its stages below are known only from the debates, written "
             "questions and early day motions that cite it."
         )
-    run = await last_run(db, "si_tracker")
+    run = last_run(reader, "si_tracker")
     if run is None:
         return "Parliament's statutory instruments tracker has not been checked yet."
     if run["status"] != "ok":
@@ -155,14 +161,12 @@ async def tracker_note(db: Database, legislation_id: str, own: list[dict[str, An
     )
 
 
-async def amends_by_citation(
-    db: Database, instrument: dict[str, Any] | None
-) -> list[dict[str, Any]]:
+def amends_by_citation(reader: Reader, instrument: dict[str, Any] | None) -> list[dict[str, Any]]:
     """What the instrument's own text cites, when legislation.gov.uk has recorded no
     amendments for it (the page says where this comes from)."""
     if instrument is None:
         return []
-    rows = await db.execute(
+    rows = reader.rows(
         "select legislation_id as other_id, matched_text as changes,"
         " exists(select 1 from items where items.id = 'legislation:' || legislation_id)"
         "   as on_timeline"
@@ -175,5 +179,5 @@ async def amends_by_citation(
             "other_title": "",
             "public_url": f"https://www.legislation.gov.uk/{row['other_id']}",
         }
-        for row in rows.rows
+        for row in rows
     ]

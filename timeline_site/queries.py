@@ -13,9 +13,10 @@ import re
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from datasette.database import Database
+from datasette.database import QueryInterrupted
+from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound
 
 from pipelines.describing import event_anchor, who, why
@@ -31,6 +32,11 @@ from timeline_site.formatting import (
     safe_url,
 )
 from timeline_spiders.sources import versioned_kinds
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from datasette.app import Datasette
 
 #: The name the site gives the database in every URL (`/timeline/...`), whatever the
 #: file is called.
@@ -54,6 +60,41 @@ EVENT_ROWS_SQL = ROWS_SQL.format(ids="select value from json_each(:ids)")
 #: The span of the timeline, for the year filter.
 #: Two subqueries: SQLite answers min() or max() alone from the index, but not both at once.
 TIMELINE_SPAN_SQL = "select (select min(date) from events), (select max(date) from events)"
+
+
+class Reader:
+    """What a page reads, statement by statement, on the connection of one SQL thread
+    (see `read`). Each statement has the site's SQL time limit, as Datasette's
+    `Database.execute` gives it, and is interrupted the same way."""
+
+    def __init__(self, conn: sqlite3.Connection, time_limit_ms: int) -> None:
+        self.conn = conn
+        self.time_limit_ms = time_limit_ms
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[sqlite3.Row]:
+        with sqlite_timelimit(self.conn, self.time_limit_ms):
+            try:
+                return self.conn.execute(sql, params or {}).fetchall()
+            except sqlite3.OperationalError as error:
+                if error.args == ("interrupted",):
+                    raise QueryInterrupted(error, sql, params) from error
+                raise
+
+
+Read = TypeVar("Read")
+
+
+async def read(datasette: Datasette, reading: Callable[[Reader], Read]) -> Read:
+    """Everything a page shows, read by `reading` in one trip to an SQL thread.
+
+    A statement sent through `Database.execute` waits for an SQL thread and then for
+    the event loop to take its rows back: 0.1 to 0.6 ms before SQLite does anything,
+    which the ten statements of an instrument's page paid ten times (bench/README.md,
+    figure 3). The thread is held no longer than the statements take."""
+    time_limit_ms = datasette.sql_time_limit_ms
+    return await datasette.get_database(DATABASE).execute_fn(
+        lambda conn: reading(Reader(conn, time_limit_ms))
+    )
 
 
 @dataclass(frozen=True)
@@ -121,22 +162,22 @@ def event_ids_sql(query: EventQuery) -> str:
         where {" and ".join(conditions)} order by {query.order} limit :limit"""
 
 
-async def walk_pays(db: Database, count_items: str, params: dict[str, Any], limit: int) -> bool:
+def walk_pays(reader: Reader, count_items: str, params: dict[str, Any], limit: int) -> bool:
     """Whether walking the timeline newest first finds `limit` events of the items
     `count_items` (SQL) counts sooner than reading all of their events and sorting them:
     a walk passes about limit x events / items events, reading all costs about `items`
     lookups and a sort, and a lookup costs several steps of a walk. (It assumes the items
     are spread over the years; items all from one distant year make a walk long.)"""
-    rows = await db.execute(f"select ({count_items}), (select max(rowid) from events)", params)
-    items, events = rows.rows[0]
+    rows = reader.rows(f"select ({count_items}), (select max(rowid) from events)", params)
+    items, events = rows[0]
     return bool(items) and items * items > WALK_FACTOR * limit * (events or 0)
 
 
-async def walks(db: Database, slug: str, limit: int) -> bool:
+def walks(reader: Reader, slug: str, limit: int) -> bool:
     """Whether walking the timeline finds `limit` of the campaign's events sooner than
     reading all of them (`walk_pays`)."""
     count_tags = "select count(*) from item_campaigns where campaign = :campaign"
-    return await walk_pays(db, count_tags, {"campaign": slug}, limit)
+    return walk_pays(reader, count_tags, {"campaign": slug}, limit)
 
 
 #: How many of the newest items show how densely a search's words match.
@@ -150,12 +191,12 @@ DENSITY_WINDOW = 5000
 SEARCH_WALK_FACTOR = 4
 
 
-async def search_walks(db: Database, slug: str, match: str, limit: int) -> bool:
+def search_walks(reader: Reader, slug: str, match: str, limit: int) -> bool:
     """Whether a campaign page searched for `match` should walk the timeline rather than
     read every item the words match: they match so many that reading them costs more
     than walking until `limit` of the campaign's matching events turn up. The share is
     read from the newest items, where a walk starts: 2 to 3 ms at a million events."""
-    rows = await db.execute(
+    rows = reader.rows(
         """select
           (select count(*) from item_campaigns where campaign = :campaign),
           (select max(rowid) from items),
@@ -163,7 +204,7 @@ async def search_walks(db: Database, slug: str, match: str, limit: int) -> bool:
              and rowid > (select max(rowid) from items) - :window)""",
         {"campaign": slug, "q": match, "window": DENSITY_WINDOW},
     )
-    tags, newest, found = rows.rows[0]
+    tags, newest, found = rows[0]
     if not tags or not newest:
         return False
     share = found / min(DENSITY_WINDOW, newest)
@@ -200,43 +241,43 @@ def query_params(query: EventQuery, **more: Any) -> dict[str, Any]:
     return params
 
 
-async def campaign_events(
-    db: Database, slug: str, query: EventQuery, *, why_shown: bool = True
+def campaign_events(
+    reader: Reader, slug: str, query: EventQuery, *, why_shown: bool = True
 ) -> list[dict[str, Any]]:
     """A campaign's events as the pages show them (with why each is on the campaign,
     when `why_shown`): chosen by id and read in one statement."""
     if not query.walk:
         if query.match:
-            walk = await search_walks(db, slug, query.match, query.limit)
+            walk = search_walks(reader, slug, query.match, query.limit)
         else:
-            walk = await walks(db, slug, query.limit)
+            walk = walks(reader, slug, query.limit)
         query = replace(query, walk=walk)
     params = query_params(query, campaign=slug)
-    rows = (await db.execute(ROWS_SQL.format(ids=event_ids_sql(query)), params)).rows
+    rows = reader.rows(ROWS_SQL.format(ids=event_ids_sql(query)), params)
     events = [event_for_page(row) for row in rows]
     events.sort(key=lambda event: event["event_id"])
     events.sort(key=lambda event: event["date"], reverse=query.order == PAST_ORDER)
-    await add_who_and_why(db, events, slug if why_shown else None)
+    add_who_and_why(reader, events, slug if why_shown else None)
     if query.match and events:
-        await add_snippets(db, events, query.match)
+        add_snippets(reader, events, query.match)
     return events
 
 
-async def events_by_id(
-    db: Database, ids: list[str], campaign: str | None = None
+def events_by_id(
+    reader: Reader, ids: list[str], campaign: str | None = None
 ) -> list[dict[str, Any]]:
     """Timeline rows for `ids`, in that order, with who did it and (for `campaign`) why
     each is on it."""
     if not ids:
         return []
-    rows = (await db.execute(EVENT_ROWS_SQL, {"ids": json.dumps(ids)})).rows
+    rows = reader.rows(EVENT_ROWS_SQL, {"ids": json.dumps(ids)})
     by_id = {row["event_id"]: event_for_page(row) for row in rows}
     events = [by_id[event_id] for event_id in ids if event_id in by_id]
-    await add_who_and_why(db, events, campaign)
+    add_who_and_why(reader, events, campaign)
     return events
 
 
-async def add_who_and_why(db: Database, events: list[dict[str, Any]], campaign: str | None) -> None:
+def add_who_and_why(reader: Reader, events: list[dict[str, Any]], campaign: str | None) -> None:
     """Each event's `who` (from its item, read with it) and, for `campaign`, `why`."""
     reasons: dict[str, list[str]] = {}
     if campaign and events:
@@ -245,12 +286,12 @@ async def add_who_and_why(db: Database, events: list[dict[str, Any]], campaign: 
         # The items as a list of parameters, which SQLite looks up in each part of the
         # item_tags view; `in (select value from json_each(...))` made it read every tag
         # of the campaign first (47 ms for a page at a million events, against 1.5 ms).
-        tags = await db.execute(
+        tags = reader.rows(
             "select * from item_tags where campaign = :campaign"
             f" and item_id in ({', '.join(':' + name for name in items)})",
             {"campaign": campaign, **items},
         )
-        for tag in tags.rows:
+        for tag in tags:
             reasons.setdefault(tag["item_id"], []).append(why(dict(tag)))
     for event in events:
         metadata = json.loads(event.pop("metadata", None) or "{}")
@@ -258,16 +299,16 @@ async def add_who_and_why(db: Database, events: list[dict[str, Any]], campaign: 
         event["why"] = reasons.get(event["item_id"], [])
 
 
-async def add_snippets(db: Database, events: list[dict[str, Any]], match: str) -> None:
+def add_snippets(reader: Reader, events: list[dict[str, Any]], match: str) -> None:
     """Each event's snippet of the words that matched, marked for `highlight`."""
     rowids = json.dumps(sorted({event["item_rowid"] for event in events}))
-    snippets = await db.execute(
+    snippets = reader.rows(
         f"""select rowid, snippet(items_fts, -1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}',
               '…', 24) from items_fts
             where items_fts match :q and rowid in (select value from json_each(:rowids))""",
         {"q": match, "rowids": rowids},
     )
-    by_rowid = dict(snippets.rows)
+    by_rowid = {row[0]: row[1] for row in snippets}
     for event in events:
         event["snippet"] = by_rowid.get(event["item_rowid"])
 
@@ -334,46 +375,44 @@ def event_for_page(row: sqlite3.Row) -> dict[str, Any]:
 _BILL_ITEM = re.compile(r"^bills:bill/(\d+)(?:/|$)")
 
 
-async def campaign_or_404(db: Database, slug: str) -> dict[str, Any]:
-    rows = (
-        await db.execute(
-            "select slug, hashtag, title, description from campaigns where slug = :slug",
-            {"slug": slug},
-        )
-    ).rows
+def campaign_or_404(reader: Reader, slug: str) -> dict[str, Any]:
+    rows = reader.rows(
+        "select slug, hashtag, title, description from campaigns where slug = :slug",
+        {"slug": slug},
+    )
     if not rows:
         raise NotFound(f"No campaign called {slug!r}")
     return dict(rows[0])
 
 
-async def timeline_years(db: Database) -> list[str]:
+def timeline_years(reader: Reader) -> list[str]:
     """Every year the timeline spans, newest first, up to this year."""
-    first, last = (await db.execute(TIMELINE_SPAN_SQL)).rows[0]
+    first, last = reader.rows(TIMELINE_SPAN_SQL)[0]
     this_year = date.today().year
     first_year = int(first[:4]) if first else this_year
     last_year = min(int(last[:4]) if last else this_year, this_year)
     return [str(year) for year in range(last_year, first_year - 1, -1)]
 
 
-async def stored_item(db: Database, item_id: str) -> dict[str, Any] | None:
-    rows = (await db.execute("select * from items where id = :id", {"id": item_id})).rows
+def stored_item(reader: Reader, item_id: str) -> dict[str, Any] | None:
+    rows = reader.rows("select * from items where id = :id", {"id": item_id})
     return dict(rows[0]) if rows else None
 
 
-async def instrument_events(
-    db: Database, legislation_id: str, item_id: str | None = None
+def instrument_events(
+    reader: Reader, legislation_id: str, item_id: str | None = None
 ) -> list[dict[str, Any]]:
     """The events of the instrument's own item (or of `item_id`), oldest first."""
-    rows = await db.execute(
+    rows = reader.rows(
         f"""select {EVENT_COLUMNS}, null as snippet, campaigns from timeline
         where item_id = :item_id order by date, event_id""",
         {"item_id": item_id or f"legislation:{legislation_id}"},
     )
-    return [event_for_page(row) for row in rows.rows]
+    return [event_for_page(row) for row in rows]
 
 
-async def cited_by_instrument(
-    db: Database, legislation_id: str, before: str, limit: int, *, except_source: str = ""
+def cited_by_instrument(
+    reader: Reader, legislation_id: str, before: str, limit: int, *, except_source: str = ""
 ) -> list[dict[str, Any]]:
     """Events of everything that cites the instrument (but items of `except_source`,
     which the page lists apart), newest first, a page at a time (SI 2016/808 is cited by
@@ -382,7 +421,7 @@ async def cited_by_instrument(
     the 30,000 citing events of the most cited instrument."""
     params = {"legislation_id": legislation_id, "except_source": except_source}
     count_citing = "select count(*) from citations where legislation_id = :legislation_id"
-    if await walk_pays(db, count_citing, params, limit):
+    if walk_pays(reader, count_citing, params, limit):
         cites = """exists (select 1 from citations c
           where c.item_id = events.item_id and c.legislation_id = :legislation_id)"""
     else:
@@ -390,24 +429,24 @@ async def cited_by_instrument(
           select item_id from citations where legislation_id = :legislation_id)"""
     # A date range the walk can start from; `:before = '' or ...` would walk from today.
     older = "and events.date < :before" if before else ""
-    ids = await db.execute(
+    ids = reader.rows(
         f"""select events.id from events join items on items.id = events.item_id
         where {cites} and items.source != :except_source
           and events.superseded_at is null {older}
         order by events.date desc, events.id limit :limit""",
         {**params, "before": before, "limit": limit},
     )
-    return await events_by_id(db, [row[0] for row in ids.rows])
+    return events_by_id(reader, [row[0] for row in ids])
 
 
 #: Committee publications a page lists, oldest first: a handful per instrument or bill.
 COMMITTEE_EVENTS_SHOWN = 100
 
 
-async def committee_events_citing(db: Database, legislation_id: str) -> list[dict[str, Any]]:
+def committee_events_citing(reader: Reader, legislation_id: str) -> list[dict[str, Any]]:
     """Events of the committees' reports, letters, evidence and responses that cite the
     instrument, oldest first."""
-    ids = await db.execute(
+    ids = reader.rows(
         """select events.id from events join items on items.id = events.item_id
         where items.source = 'committees' and events.superseded_at is null
           and events.item_id in (
@@ -415,7 +454,7 @@ async def committee_events_citing(db: Database, legislation_id: str) -> list[dic
         order by events.date, events.id limit :limit""",
         {"legislation_id": legislation_id, "limit": COMMITTEE_EVENTS_SHOWN},
     )
-    return await events_by_id(db, [row[0] for row in ids.rows])
+    return events_by_id(reader, [row[0] for row in ids])
 
 
 @dataclass(frozen=True)
@@ -444,25 +483,25 @@ BILL_MENTIONS_CONDITION = """
          or items.id in (select item_id from citations where legislation_id = :act))"""
 
 
-async def committee_events_on_bill(db: Database, bill: BillMentions) -> list[dict[str, Any]]:
+def committee_events_on_bill(reader: Reader, bill: BillMentions) -> list[dict[str, Any]]:
     """Events of the committees' publications that name the bill or cite its Act, oldest
     first."""
-    ids = await db.execute(
+    ids = reader.rows(
         f"""select events.id from events join items on items.id = events.item_id
         where items.source = 'committees' and events.superseded_at is null
           and {BILL_MENTIONS_CONDITION}
         order by events.date, events.id limit :limit""",
         {**bill.params(), "limit": COMMITTEE_EVENTS_SHOWN},
     )
-    return await events_by_id(db, [row[0] for row in ids.rows])
+    return events_by_id(reader, [row[0] for row in ids])
 
 
-async def events_mentioning_bill(
-    db: Database, bill: BillMentions, before: str, limit: int
+def events_mentioning_bill(
+    reader: Reader, bill: BillMentions, before: str, limit: int
 ) -> list[dict[str, Any]]:
     """Events of everything else that names the bill or cites its Act (the committees'
     publications aside, which the page lists apart), newest first, a page at a time."""
-    ids = await db.execute(
+    ids = reader.rows(
         f"""select events.id from events join items on items.id = events.item_id
         where items.source != 'committees' and events.superseded_at is null
           and (:before = '' or events.date < :before)
@@ -470,14 +509,14 @@ async def events_mentioning_bill(
         order by events.date desc, events.id limit :limit""",
         {**bill.params(), "before": before, "limit": limit},
     )
-    return await events_by_id(db, [row[0] for row in ids.rows])
+    return events_by_id(reader, [row[0] for row in ids])
 
 
-async def bill_amendments(db: Database, bill_item_id: str) -> list[dict[str, Any]]:
+def bill_amendments(reader: Reader, bill_item_id: str) -> list[dict[str, Any]]:
     """The bill's amendments a campaign's public page shows (stored amendments are all
     tagged, some only below a campaign's threshold), in the order the stages sat, with
     the campaigns they are shown on."""
-    rows = await db.execute(
+    rows = reader.rows(
         """select items.id, items.title, items.url, items.metadata,
           (select json_group_array(campaign) from (
              select campaign from item_tags
@@ -494,7 +533,7 @@ async def bill_amendments(db: Database, bill_item_id: str) -> list[dict[str, Any
             "campaigns": json.loads(row["campaigns"] or "[]"),
             "safe_url": safe_url(row["url"]),
         }
-        for row in rows.rows
+        for row in rows
     ]
     return sorted(amendments, key=_amendment_order)
 
@@ -510,48 +549,46 @@ def _amendment_order(amendment: dict[str, Any]) -> tuple[str, int, str]:
     )
 
 
-async def tracker_item_for(db: Database, legislation_id: str) -> dict[str, Any] | None:
+def tracker_item_for(reader: Reader, legislation_id: str) -> dict[str, Any] | None:
     """The SI tracker's item for the instrument, if the tracker found it."""
-    rows = await db.execute(
+    rows = reader.rows(
         "select * from items where source = 'si_tracker'"
         " and json_extract(metadata, '$.legislation_id') = :id limit 1",
         {"id": legislation_id},
     )
-    return dict(rows.rows[0]) if rows.rows else None
+    return dict(rows[0]) if rows else None
 
 
-async def last_run(db: Database, source: str) -> dict[str, Any] | None:
-    rows = await db.execute(
+def last_run(reader: Reader, source: str) -> dict[str, Any] | None:
+    rows = reader.rows(
         "select * from runs where source = :source order by id desc limit 1", {"source": source}
     )
-    return dict(rows.rows[0]) if rows.rows else None
+    return dict(rows[0]) if rows else None
 
 
-async def amendments(
-    db: Database, this_side: str, other_side: str, legislation_id: str
+def amendments(
+    reader: Reader, this_side: str, other_side: str, legislation_id: str
 ) -> list[dict[str, Any]]:
     """Amendments grouped by the other instrument, each linked to its page here if stored."""
     other_title = "affected_title" if other_side == "affected_id" else "affecting_title"
-    rows = (
-        await db.execute(
-            f"""select {other_side} as other_id, {other_title} as other_title,
-              group_concat(trim(effect_type || ' ' || affected_provisions), '; ') as changes,
-              exists(select 1 from items where items.id = 'legislation:' || {other_side})
-                as on_timeline
-            from amendments where {this_side} = :id
-            group by {other_side} order by {other_side}""",
-            {"id": legislation_id},
-        )
-    ).rows
+    rows = reader.rows(
+        f"""select {other_side} as other_id, {other_title} as other_title,
+          group_concat(trim(effect_type || ' ' || affected_provisions), '; ') as changes,
+          exists(select 1 from items where items.id = 'legislation:' || {other_side})
+            as on_timeline
+        from amendments where {this_side} = :id
+        group by {other_side} order by {other_side}""",
+        {"id": legislation_id},
+    )
     return [
         {**dict(row), "public_url": f"https://www.legislation.gov.uk/{row['other_id']}"}
         for row in rows
     ]
 
 
-async def latest_runs(db: Database) -> list[dict[str, Any]]:
+def latest_runs(reader: Reader) -> list[dict[str, Any]]:
     """Each source's latest run, with its last success and how many items it has."""
-    latest = await db.execute(
+    latest = reader.rows(
         """
         select runs.source, runs.status, runs.started_at, runs.finished_at, runs.requests,
           runs.items_new, runs.items_changed, runs.errors_count, runs.errors,
@@ -562,4 +599,4 @@ async def latest_runs(db: Database) -> list[dict[str, Any]]:
         where runs.id in (select max(id) from runs group by source)
         order by runs.source"""
     )
-    return [dict(row) for row in latest.rows]
+    return [dict(row) for row in latest]

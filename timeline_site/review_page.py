@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from datasette.utils.asgi import Request, Response
 
 from pipelines.describing import why
-from timeline_site.queries import DATABASE, campaign_or_404, events_by_id
+from timeline_site.queries import Reader, campaign_or_404, events_by_id, read
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
-    from datasette.database import Database
 
 PAGE_SIZE = 50
 MAX_PAGE = 40
@@ -46,15 +46,15 @@ def override_line(item_id: str, campaign: str, action: str, reason: str) -> str:
     return out.getvalue()
 
 
-async def waiting_tags(db: Database, slug: str, page: int) -> list[dict[str, Any]]:
+def waiting_tags(reader: Reader, slug: str, page: int) -> list[dict[str, Any]]:
     """The campaign's suggested tags below its threshold, with their items' events."""
-    rows = await db.execute(
+    rows = reader.rows(
         WAITING_SQL, {"campaign": slug, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
     )
-    tags = [dict(row) for row in rows.rows]
+    tags = [dict(row) for row in rows]
     events = {
         event["event_id"]: event
-        for event in await events_by_id(db, [tag["event_id"] for tag in tags if tag["event_id"]])
+        for event in events_by_id(reader, [tag["event_id"] for tag in tags if tag["event_id"]])
     }
     for tag in tags:
         tag["event"] = events.get(tag["event_id"])
@@ -65,22 +65,25 @@ async def waiting_tags(db: Database, slug: str, page: int) -> list[dict[str, Any
 
 
 async def review_page(datasette: Datasette, request: Request) -> Response:
-    db = datasette.get_database(DATABASE)
     slug = request.url_vars["slug"]
-    campaign = await campaign_or_404(db, slug)
     page_arg = request.args.get("page", "1")
     page = min(int(page_arg), MAX_PAGE) if page_arg.isdigit() and int(page_arg) > 0 else 1
-    total = (await db.execute(WAITING_COUNT_SQL, {"campaign": slug})).rows[0][0]
-    threshold = await db.execute(
+    context = await read(datasette, partial(review_page_context, slug=slug, page=page))
+    html = await datasette.render_template("review.html", context, request=request)
+    return Response.html(html, headers={"X-Robots-Tag": "noindex, nofollow"})
+
+
+def review_page_context(reader: Reader, slug: str, page: int) -> dict[str, Any]:
+    campaign = campaign_or_404(reader, slug)
+    total = reader.rows(WAITING_COUNT_SQL, {"campaign": slug})[0][0]
+    threshold = reader.rows(
         "select show_suggested_from from campaigns where slug = :slug", {"slug": slug}
     )
-    context = {
+    return {
         "campaign": campaign,
-        "threshold": threshold.rows[0][0],
-        "tags": await waiting_tags(db, slug, page),
+        "threshold": threshold[0][0],
+        "tags": waiting_tags(reader, slug, page),
         "total": total,
         "page": page,
         "older": page + 1 if page * PAGE_SIZE < total and page < MAX_PAGE else None,
     }
-    html = await datasette.render_template("review.html", context, request=request)
-    return Response.html(html, headers={"X-Robots-Tag": "noindex, nofollow"})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -24,18 +25,18 @@ from timeline_site.feeds import FEED_SIZE, atom_response, authority, feed_docume
 from timeline_site.formatting import KIND_LABELS, SOURCE_LABELS
 from timeline_site.queries import (
     CURRENT_TEXT_CONDITION,
-    DATABASE,
     INSTRUMENTS_CONDITION,
     MATCH_PROBE,
+    Reader,
     add_snippets,
     events_by_id,
+    read,
 )
 from timeline_site.suggestions import did_you_mean
 from timeline_spiders.sources import versioned_kinds
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
-    from datasette.database import Database
 
 PAGE_SIZE = 20
 #: Pages past this are not offered: a reader narrows the search instead.
@@ -175,61 +176,63 @@ class EventSearch:
             conditions = ("items_fts match :q", *self.conditions)
         return f"from {tables} where " + " and ".join(conditions)
 
-    async def walks(self, db: Database, wanted: int) -> bool:
+    def walks(self, reader: Reader, wanted: int) -> bool:
         """Whether to walk for the first `wanted` rows: the words match many items."""
         if "q" not in self.params:
             return False
-        items = (await db.execute("select max(rowid) from items")).rows[0][0] or 0
+        items = reader.rows("select max(rowid) from items")[0][0] or 0
         enough = math.isqrt(WALK_FACTOR * wanted * items) + 1
-        rows = await db.execute(
+        rows = reader.rows(
             "select count(*) from (select 1 from items_fts where items_fts match :q limit :most)",
             {"q": self.params["q"], "most": enough},
         )
-        return bool(rows.rows[0][0] >= enough)
+        return bool(rows[0][0] >= enough)
 
-    async def event_ids(self, db: Database, order: str, limit: int, offset: int = 0) -> list[str]:
-        walk = await self.walks(db, offset + limit)
-        rows = await db.execute(
+    def event_ids(self, reader: Reader, order: str, limit: int, offset: int = 0) -> list[str]:
+        walk = self.walks(reader, offset + limit)
+        rows = reader.rows(
             f"select events.id {self.from_clause(walk)} order by {order}"
             " limit :limit offset :offset",
             {**self.params, "limit": limit, "offset": offset},
         )
-        return [row[0] for row in rows.rows]
+        return [row[0] for row in rows]
 
-    async def count(self, db: Database) -> int:
+    def count(self, reader: Reader) -> int:
         """How many events match, counting no further than one past COUNT_LIMIT (read
         from the full-text index, which stops there whatever the words)."""
-        rows = await db.execute(
+        rows = reader.rows(
             f"select count(*) from (select 1 {self.from_clause()} limit :most)",
             {**self.params, "most": COUNT_LIMIT + 1},
         )
-        return int(rows.rows[0][0])
+        return int(rows[0][0])
 
 
-async def campaign_names(db: Database) -> dict[str, str]:
-    rows = await db.execute("select slug, hashtag from campaigns order by slug")
-    return {row["slug"]: row["hashtag"] for row in rows.rows}
+def campaign_names(reader: Reader) -> dict[str, str]:
+    rows = reader.rows("select slug, hashtag from campaigns order by slug")
+    return {row["slug"]: row["hashtag"] for row in rows}
 
 
 async def search_page(datasette: Datasette, request: Request) -> Response:
-    db = datasette.get_database(DATABASE)
-    campaigns = await campaign_names(db)
+    context = await read(datasette, partial(search_page_context, request=request))
+    return Response.html(await datasette.render_template("search.html", context, request=request))
+
+
+def search_page_context(reader: Reader, request: Request) -> dict[str, Any]:
+    campaigns = campaign_names(reader)
     form = SearchForm.from_request(request, campaigns)
     query = read_query(form.q)
     results: list[dict[str, Any]] = []
     total = 0
     if not query.empty or form.filtered:
         search = EventSearch.of(form, query)
-        total = await search.count(db)
+        total = search.count(reader)
         offset = (form.page - 1) * PAGE_SIZE
-        results = await events_by_id(
-            db, await search.event_ids(db, NEWEST_FIRST, PAGE_SIZE, offset)
-        )
+        results = events_by_id(reader, search.event_ids(reader, NEWEST_FIRST, PAGE_SIZE, offset))
         if query.fts and results:
-            await add_snippets(db, results, query.fts)
-    suggestion = await did_you_mean(db, form.q) if form.q else None
+            add_snippets(reader, results, query.fts)
+    suggestion = did_you_mean(reader, form.q) if form.q else None
     last_page = min(MAX_PAGE, max(1, -(-min(total, COUNT_LIMIT) // PAGE_SIZE)))
-    context = {
+    return {
         "form": form,
         "query": query,
         "searched": not query.empty or form.filtered,
@@ -247,24 +250,27 @@ async def search_page(datasette: Datasette, request: Request) -> Response:
         "source_labels": SOURCE_LABELS,
         "feed_arguments": form.arguments(page=1),
     }
-    return Response.html(await datasette.render_template("search.html", context, request=request))
 
 
 async def search_feed(datasette: Datasette, request: Request) -> Response:
     """The newest-found events matching a search, as Atom."""
-    db = datasette.get_database(DATABASE)
-    form = SearchForm.from_request(request, await campaign_names(db))
-    query = read_query(form.q)
-    ids: list[str] = []
-    if not query.empty or form.filtered:
-        ids = await EventSearch.of(form, query).event_ids(db, FOUND_FIRST, FEED_SIZE)
+    form, events = await read(datasette, partial(search_feed_events, request=request))
     arguments = form.arguments(page=1)
     title = f"“{form.q}”" if form.q else "everything"
     body = feed_document(
         f"Pupil data timeline: search for {title}",
         public_url(datasette, f"/search.atom?{arguments}"),
         public_url(datasette, f"/search?{arguments}"),
-        await events_by_id(db, ids),
+        events,
         authority(datasette),
     )
     return atom_response(body)
+
+
+def search_feed_events(reader: Reader, request: Request) -> tuple[SearchForm, list[dict[str, Any]]]:
+    form = SearchForm.from_request(request, campaign_names(reader))
+    query = read_query(form.q)
+    ids: list[str] = []
+    if not query.empty or form.filtered:
+        ids = EventSearch.of(form, query).event_ids(reader, FOUND_FIRST, FEED_SIZE)
+    return form, events_by_id(reader, ids)

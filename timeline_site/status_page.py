@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from datasette.utils.asgi import Request, Response
 
 from timeline_site.formatting import SOURCE_LABELS, display_moment
-from timeline_site.queries import DATABASE, latest_runs
+from timeline_site.queries import latest_runs, read
 from timeline_spiders.sources import SOURCES
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def source_status(run: dict[str, Any]) -> dict[str, Any]:
 
 
 async def status_page(datasette: Datasette, request: Request) -> Response:
-    sources = [source_status(run) for run in await latest_runs(datasette.get_database(DATABASE))]
+    sources = [source_status(run) for run in await read(datasette, latest_runs)]
     context = {
         "sources": sources,
         "all_ok": all(source["status"] == "ok" for source in sources),

@@ -21,7 +21,7 @@ from pipelines.schema import VOCABULARY
 from timeline_site.formatting import HIGHLIGHT_END, HIGHLIGHT_START
 
 if TYPE_CHECKING:
-    from datasette.database import Database
+    from timeline_site.queries import Reader
 
 #: Words shorter than this are left alone: too many near neighbours to guess well.
 MIN_WORD = 4
@@ -56,62 +56,62 @@ def one_letter_edits(word: str) -> list[str]:
     return list(dict.fromkeys(edit for edit in edits if edit != word))
 
 
-async def did_you_mean(db: Database, text: str) -> str | None:
+def did_you_mean(reader: Reader, text: str) -> str | None:
     """`text` with each word the index does not know replaced by the likeliest word it
     does, or None when there is nothing better to offer."""
     suggestion = text
     for word in list(dict.fromkeys(_WORD.findall(text)))[:MAX_WORDS]:
         if len(word) < MIN_WORD or word in ("OR", "AND", "NOT"):
             continue
-        better = await _likeliest(db, word.lower())
+        better = _likeliest(reader, word.lower())
         if better and better != word.lower():
             suggestion = re.sub(rf"\b{re.escape(word)}\b", better, suggestion)
     return suggestion if suggestion != text else None
 
 
-async def _likeliest(db: Database, word: str) -> str | None:
-    if await _in_index(db, word):
+def _likeliest(reader: Reader, word: str) -> str | None:
+    if _in_index(reader, word):
         return None
     edits = one_letter_edits(word) if word.isascii() else []
     stem_of = stems(edits)
-    counts = await _documents_with(db, sorted(set(stem_of.values())))
+    counts = _documents_with(reader, sorted(set(stem_of.values())))
     found = [(counts[stem_of[edit]], edit) for edit in edits if stem_of[edit] in counts]
     if found:
         best = max(found)
         # Several edits may share the best stem ("nationality", "nationally"): the one
         # documents use is the one meant.
-        used = await _word_for_stem(db, stem_of[best[1]])
+        used = _word_for_stem(reader, stem_of[best[1]])
         tied = {edit for count, edit in found if stem_of[edit] == stem_of[best[1]]}
         return used if used in tied else best[1]
-    return await _nearest_stem_word(db, stems([word])[word])
+    return _nearest_stem_word(reader, stems([word])[word])
 
 
-async def _in_index(db: Database, word: str) -> bool:
+def _in_index(reader: Reader, word: str) -> bool:
     """Whether any document has `word`, stemmed as the index stems it. The first match
     answers it; the vocabulary's count reads every match (130 ms for "data" at a
     million items)."""
-    rows = await db.execute(
+    rows = reader.rows(
         "select 1 from items_fts where items_fts match :word limit 1",
         {"word": '"' + word.replace('"', "") + '"'},
     )
-    return bool(rows.rows)
+    return bool(rows)
 
 
-async def _documents_with(db: Database, terms: list[str]) -> dict[str, int]:
+def _documents_with(reader: Reader, terms: list[str]) -> dict[str, int]:
     """How many documents have each of `terms` (stems), for those any has."""
-    rows = await db.execute(
+    rows = reader.rows(
         f"""select value, (select doc from [{VOCABULARY}] where term = value) as documents
         from json_each(:terms) where documents is not null""",
         {"terms": json.dumps(terms)},
     )
-    return {row[0]: row[1] for row in rows.rows}
+    return {row[0]: row[1] for row in rows}
 
 
-async def _nearest_stem_word(db: Database, term: str) -> str | None:
+def _nearest_stem_word(reader: Reader, term: str) -> str | None:
     """The closest stem the index has with the same first letter, as a word a document
     uses; None when nothing is close."""
     first = term[0]
-    candidates = await db.execute(
+    candidates = reader.rows(
         f"""select term, doc from [{VOCABULARY}]
         where term >= :first and term < :after and length(term) between :shortest and :longest
         limit {MAX_CANDIDATES}""",
@@ -124,20 +124,20 @@ async def _nearest_stem_word(db: Database, term: str) -> str | None:
     )
     close = [
         (ratio, documents, candidate)
-        for candidate, documents in candidates.rows
+        for candidate, documents in candidates
         if (ratio := SequenceMatcher(None, term, candidate).ratio()) >= CLOSE_ENOUGH
     ]
-    return await _word_for_stem(db, max(close)[2]) if close else None
+    return _word_for_stem(reader, max(close)[2]) if close else None
 
 
-async def _word_for_stem(db: Database, term: str) -> str | None:
+def _word_for_stem(reader: Reader, term: str) -> str | None:
     """A word some document uses whose stem is `term`: the one word of a snippet."""
-    rows = await db.execute(
+    rows = reader.rows(
         f"""select snippet(items_fts, -1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '', 1)
         from items_fts where items_fts match :term limit 1""",
         {"term": '"' + term.replace('"', "") + '"'},
     )
-    if not rows.rows:
+    if not rows:
         return None
-    marked = re.search(f"{HIGHLIGHT_START}(.+?){HIGHLIGHT_END}", rows.rows[0][0] or "")
+    marked = re.search(f"{HIGHLIGHT_START}(.+?){HIGHLIGHT_END}", rows[0][0] or "")
     return marked[1].lower() if marked else None

@@ -25,6 +25,7 @@ from pipelines.storage import TimelineStore
 from tests.support.database import new_database
 from timeline_jobs.run_recorder import SourceRun
 from timeline_site.config import build_datasette
+from timeline_site.queries import Reader, read
 from timeline_spiders.items import Document, Event, Tag
 
 CENSUS = "boycott-school-census"
@@ -258,15 +259,31 @@ def get(db_path: Path, path: str, headers: dict[str, str] | None = None) -> http
     return asyncio.run(fetch())
 
 
+def site_read(db_path: Path, reading: Callable[[Reader], Any]) -> Any:
+    """What `reading` reads through the site over `db_path` (timeline_site.queries.read)."""
+
+    async def run() -> Any:
+        datasette = build_datasette(db_path, public_url=PUBLIC_URL)
+        await datasette.invoke_startup()
+        return await read(datasette, reading)
+
+    return asyncio.run(run())
+
+
 def recorded_statements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
     """Every statement the site sends a database from now on, with its parameters, in
     order (for tests of what a page asks SQLite, not only what it shows)."""
     statements: list[tuple[str, Any]] = []
-    execute = Database.execute
+    execute, rows = Database.execute, Reader.rows
 
     async def recording(self: Database, sql: str, params: Any = None, **kwargs: Any) -> Any:
         statements.append((sql, params))
         return await execute(self, sql, params, **kwargs)
 
-    monkeypatch.setattr(Database, "execute", recording)
+    def reading(self: Reader, sql: str, params: Any = None) -> Any:
+        statements.append((sql, params))
+        return rows(self, sql, params)
+
+    monkeypatch.setattr(Database, "execute", recording)  # Datasette's own pages
+    monkeypatch.setattr(Reader, "rows", reading)  # the site's pages (timeline_site.queries.read)
     return statements

@@ -1,15 +1,12 @@
 """Search for people (`/search`): forgiving of any input, right about history."""
 
-import asyncio
 import re
 
 import pytest
 
 from pipelines.search_syntax import read_query
-from tests.support.site import CENSUS, get
+from tests.support.site import CENSUS, get, site_read
 from timeline_site import search
-from timeline_site.config import build_datasette
-from timeline_site.queries import DATABASE
 
 
 def titles(page: str) -> list[str]:
@@ -158,11 +155,7 @@ def test_counting_stops_one_past_the_limit(site_db, monkeypatch):
     monkeypatch.setattr(search, "COUNT_LIMIT", 1)
     form = search.SearchForm(q="census OR nationality")
 
-    async def count() -> int:
-        db = build_datasette(site_db).get_database(DATABASE)
-        return await search.EventSearch.of(form, read_query(form.q)).count(db)
-
-    assert asyncio.run(count()) == 2
+    assert site_read(site_db, search.EventSearch.of(form, read_query(form.q)).count) == 2
 
 
 @pytest.mark.parametrize("q", ["census", "school census", "nationality -regret"])

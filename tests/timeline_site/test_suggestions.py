@@ -1,21 +1,14 @@
 """“Did you mean …?” from the index's own vocabulary."""
 
-import asyncio
-
 import pytest
 
 from pipelines.schema import VOCABULARY
-from tests.support.site import recorded_statements
-from timeline_site.config import build_datasette
-from timeline_site.queries import DATABASE
+from tests.support.site import recorded_statements, site_read
 from timeline_site.suggestions import did_you_mean, one_letter_edits, stems
 
 
 def suggest(site_db, text):
-    async def ask():
-        return await did_you_mean(build_datasette(site_db).get_database(DATABASE), text)
-
-    return asyncio.run(ask())
+    return site_read(site_db, lambda reader: did_you_mean(reader, text))
 
 
 def test_words_are_stemmed_as_the_index_stems_them():
