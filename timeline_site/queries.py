@@ -4,6 +4,9 @@ Pages choose event ids from `events` first and only then read whole rows from th
 `timeline` view: the view computes each row's campaigns, citations and note, and asking
 it to sort tens of thousands of a campaign's events would compute them all before the
 LIMIT. Choosing ids first keeps a page fast at a million events.
+
+The functions here are plain functions over a `Reader`; a page runs the ones it needs
+through `read`, in one trip to an SQL thread.
 """
 
 from __future__ import annotations
