@@ -374,7 +374,8 @@ def campaign_feed(params: dict[str, Any], limit: int) -> Floor:
 
 
 def status_page() -> Floor:
-    """Each source's latest run, its last success, and how many items it has."""
+    """Each source's latest run, its last success, and how many items its last finished
+    run stored."""
 
     def read(conn: sqlite3.Connection, _: dict[str, Any]) -> Rows:
         latest = conn.execute(
@@ -385,7 +386,10 @@ def status_page() -> Floor:
         conn.execute(
             "select source, max(finished_at) from runs where status = 'ok' group by source"
         ).fetchall()
-        conn.execute("select source, count(*) from items group by source").fetchall()
+        conn.execute(
+            """select source, items_stored from runs where id in (
+              select max(id) from runs where finished_at != '' group by source)"""
+        ).fetchall()
         return latest
 
     def read_per_source(conn: sqlite3.Connection, _: dict[str, Any]) -> Rows:
@@ -401,7 +405,11 @@ def status_page() -> Floor:
             conn.execute(
                 "select max(finished_at) from runs where source = ? and status = 'ok'", (source,)
             ).fetchone()
-            conn.execute("select count(*) from items where source = ?", (source,)).fetchone()
+            conn.execute(
+                "select items_stored from runs where source = ? and finished_at != ''"
+                " order by id desc limit 1",
+                (source,),
+            ).fetchone()
         return latest
 
     return Floor((read, read_per_source))

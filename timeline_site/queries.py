@@ -590,14 +590,18 @@ def amendments(
 
 
 def latest_runs(reader: Reader) -> list[dict[str, Any]]:
-    """Each source's latest run, with its last success and how many items it has."""
+    """Each source's latest run, with its last success and how many items it has: as
+    the last run that finished counted them (`items_stored`). Counting them here read
+    every item's entry in the source index, 98 ms of the page at a million items."""
     latest = reader.rows(
         """
         select runs.source, runs.status, runs.started_at, runs.finished_at, runs.requests,
           runs.items_new, runs.items_changed, runs.errors_count, runs.errors,
           (select max(finished_at) from runs ok where ok.source = runs.source
              and ok.status = 'ok') as last_success,
-          (select count(*) from items where items.source = runs.source) as item_count
+          coalesce((select done.items_stored from runs done where done.source = runs.source
+             and coalesce(done.finished_at, '') != '' order by done.id desc limit 1), 0)
+            as item_count
         from runs
         where runs.id in (select max(id) from runs group by source)
         order by runs.source"""

@@ -188,10 +188,11 @@ def instrument() -> Document:
     )
 
 
-def failed_run(source: str, url: str) -> SourceRun:
+def failed_run(source: str, url: str, items_stored: int) -> SourceRun:
     run = SourceRun(source, "job1", "2026-11-01T02:00:00+00:00", "2026-11-01T02:10:00+00:00")
     run.status = "failed"
     run.errors = [{"url": url, "reason": "HTTP 500"}]
+    run.items_stored = items_stored  # as the run recorder counts them when the run ends
     return run
 
 
@@ -242,8 +243,12 @@ def build_site_database(path: Path) -> Path:
     store.save(instrument(), seen_at="2026-11-01T02:00:00+00:00")
     store.save(suggested_question(), seen_at="2026-11-01T02:00:00+00:00")
     with db.conn:
-        db["runs"].insert(failed_run("hansard", "https://hansard-api.parliament.uk/x").as_row())
-        db["runs"].insert(failed_run("si_tracker", "https://si-api.parliament.uk/x").as_row())
+        for source, url in [
+            ("hansard", "https://hansard-api.parliament.uk/x"),
+            ("si_tracker", "https://si-api.parliament.uk/x"),
+        ]:
+            stored = db.execute("select count(*) from items where source = ?", [source])
+            db["runs"].insert(failed_run(source, url, stored.fetchone()[0]).as_row())
     db.conn.close()
     return path
 
