@@ -555,6 +555,32 @@ def test_an_instrument_named_by_title_and_number_in_a_list_is_one_weak_mention()
     assert (tag.status, tag.score) == ("suggested", 0.3)
 
 
+def test_an_instrument_among_others_the_department_laid_is_a_mention_in_passing():
+    text = (
+        "This instrument changes what schools publish online. It is one of several the "
+        "Department laid before the recess; others include SI 2017/807."
+    )
+    (tag,) = tag_text(RULES, text, ["uksi/2017/807"])
+    assert (tag.campaign, tag.status, tag.score) == ("labels-last-a-lifetime", "suggested", 0.4)
+    (tag,) = tag_text(
+        RULES, text.replace("others include", "the one that matters is"), ["uksi/2017/807"]
+    )
+    assert tag.status == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What grounds for arranging education otherwise than at school must councils "
+        "return to the Department for each child?",
+        "Teenagers are marked as young offenders in their education records because "
+        "councils must explain every placement outside school.",
+    ],
+)
+def test_why_a_child_is_educated_outside_school_in_other_words_is_the_ap_census(text):
+    assert campaigns(text) == ["labels-last-a-lifetime"]
+
+
 def test_the_campaign_named_by_its_own_hashtag_is_confirmed_without_a_rule():
     (tag,) = tag_text(RULES, "Students are sharing #StudentDataPrivacy stories.")
     assert (tag.campaign, tag.rule, tag.status) == (
