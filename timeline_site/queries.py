@@ -93,7 +93,8 @@ async def read(datasette: Datasette, reading: Callable[[Reader], Read]) -> Read:
     A statement sent through `Database.execute` waits for an SQL thread and then for
     the event loop to take its rows back: 0.1 to 0.6 ms before SQLite does anything,
     which the ten statements of an instrument's page paid ten times (bench/README.md,
-    figure 3). The thread is held no longer than the statements take."""
+    figure 3). The thread is held for the statements and the Python that builds the
+    page's rows between them, as it was for each statement alone."""
     time_limit_ms = datasette.sql_time_limit_ms
     return await datasette.get_database(DATABASE).execute_fn(
         lambda conn: reading(Reader(conn, time_limit_ms))
