@@ -152,10 +152,22 @@ def test_students_access_to_information_is_not_their_records_seen():
         "An age-checking firm searched a register holding the exam results of millions "
         "of former learners.",
         "The statistics agency sells extracts of the enrolment returns universities make.",
+        "The funding paperwork a college sends is lined up, person by person, with what "
+        "the Revenue knows about their wages.",
+        "How we use your information when you go to college: your college sends it to us.",
     ],
 )
 def test_learners_records_in_other_words_are_student_data(text):
     assert campaigns(text) == ["student-data"]
+
+
+def test_pupils_destinations_after_key_stage_4_are_not_learners_records_linked():
+    text = (
+        "Destination measures after key stage 4 are made by matching pupil records with "
+        "further and higher education data and with benefits information."
+    )
+    assert campaigns(text) == []
+    assert campaigns(text.replace("after key stage 4", "of adult learners")) == ["student-data"]
 
 
 def test_data_on_courses_that_students_see_is_not_data_on_students():
