@@ -183,6 +183,45 @@ def test_data_on_courses_that_students_see_is_not_data_on_students():
     ]
 
 
+@pytest.mark.parametrize(
+    ("other_peoples", "students"),
+    [
+        # Staff records are the university's staff's.
+        (
+            "Universities must return information on academic staff in the HESA staff record.",
+            "Universities must return information on students in the HESA student record.",
+        ),
+        # A learner record named as where the statistics come from.
+        (
+            "These statistics are produced from data submitted by providers through the "
+            "individualised learner record.",
+            "Providers submit data about every apprentice through the individualised "
+            "learner record.",
+        ),
+        # "Records of ... student" reached from lecturers' records to a student mailing list.
+        (
+            "A spreadsheet with the sickness records of 300 lecturers was sent to a student "
+            "mailing list.",
+            "A spreadsheet with the sickness records of every student was sent to a mailing list.",
+        ),
+    ],
+)
+def test_records_beside_students_are_not_students_records(other_peoples, students):
+    assert campaigns(other_peoples) == []
+    assert campaigns(students) == ["student-data"]
+
+
+def test_the_nationality_row_named_among_past_controversies_is_not_the_campaign():
+    text = (
+        "Critics point to past controversies, from care.data to the row over pupils' "
+        "nationality, as evidence that trust is fragile."
+    )
+    assert campaigns(text) == []
+    assert campaigns(
+        "Critics say the row over pupils' nationality shows that trust is fragile."
+    ) == ["boycott-school-census"]
+
+
 def test_pupil_data_going_to_the_home_office_is_boycott_school_census():
     text = "The Department for Education has handed the details of pupils to the Home Office."
     assert campaigns(text) == ["boycott-school-census"]
