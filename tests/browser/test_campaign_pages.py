@@ -60,6 +60,7 @@ def test_filters_narrow_the_timeline(site, page_at):
     page.goto(site + CAMPAIGN)
     page.select_option("select[name=kind]", "si_laid")
     page.click("button[type=submit]")
+    page.wait_for_url("**kind=si_laid**")
     kinds = set(page.locator(".tl-badge").all_inner_texts())
     assert kinds == {"Instrument laid"}
 

@@ -72,6 +72,8 @@ def test_a_misspelt_search_offers_the_word_the_index_knows(site, page_at):
     suggestion = page.locator(".tl-suggestion a")
     assert suggestion.inner_text() == "regulations"
     suggestion.click()
+    # count() does not wait: read the results page once it has loaded, not the old one.
+    page.wait_for_url("**/search?q=regulations")
     assert page.locator(".tl-event").count() >= 1
     screenshot(page, "search-did-you-mean-phone")
 
