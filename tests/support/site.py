@@ -22,6 +22,7 @@ import pytest
 from datasette.database import Database
 
 from pipelines.storage import TimelineStore
+from pipelines.storage.runs import RunLog
 from tests.support.database import new_database
 from timeline_jobs.run_recorder import SourceRun
 from timeline_site.config import build_datasette
@@ -192,7 +193,7 @@ def failed_run(source: str, url: str, items_stored: int) -> SourceRun:
     run = SourceRun(source, "job1", "2026-11-01T02:00:00+00:00", "2026-11-01T02:10:00+00:00")
     run.status = "failed"
     run.errors = [{"url": url, "reason": "HTTP 500"}]
-    run.items_stored = items_stored  # as the run recorder counts them when the run ends
+    run.items_stored = items_stored
     return run
 
 
@@ -242,13 +243,15 @@ def build_site_database(path: Path) -> Path:
     store.save(hostile_item(), seen_at="2026-11-02T02:00:00+00:00")
     store.save(instrument(), seen_at="2026-11-01T02:00:00+00:00")
     store.save(suggested_question(), seen_at="2026-11-01T02:00:00+00:00")
+    failed = [
+        ("hansard", "https://hansard-api.parliament.uk/x"),
+        ("si_tracker", "https://si-api.parliament.uk/x"),
+    ]
+    # Each run stores its source's item count as the run recorder does when a run ends.
+    stored = {source: RunLog(path).item_counts(source)[0] for source, _ in failed}
     with db.conn:
-        for source, url in [
-            ("hansard", "https://hansard-api.parliament.uk/x"),
-            ("si_tracker", "https://si-api.parliament.uk/x"),
-        ]:
-            stored = db.execute("select count(*) from items where source = ?", [source])
-            db["runs"].insert(failed_run(source, url, stored.fetchone()[0]).as_row())
+        for source, url in failed:
+            db["runs"].insert(failed_run(source, url, stored[source]).as_row())
     db.conn.close()
     return path
 
