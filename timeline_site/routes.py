@@ -96,7 +96,9 @@ def prepare_jinja2_environment(env: Environment, datasette: Datasette) -> None:
     env.filters["link_citations"] = link_citations
     env.filters["date_in_words"] = display_date
     env.filters["moment_in_words"] = display_moment
-    env.globals["event_item"] = EventItems(datasette.setting("base_url"))
+    event_items = EventItems(datasette.setting("base_url"))
+    env.globals["event_item"] = event_items
+    env.globals["event_items"] = event_items.many
 
 
 def fts_expression(text: str | None) -> str:

@@ -87,3 +87,14 @@ def test_a_long_summary_ends_at_a_word_and_one_a_little_long_is_left_whole():
     compact = event_item()(an_event(summary=words), compact=True)
     full = event_item()(an_event(summary=words))
     assert compact.count("census") < full.count("census") < 100
+
+
+def test_a_list_is_its_events_in_order_as_one_piece_of_markup():
+    items = event_item()
+    first, second = an_event(title="First"), an_event(title="Second", anchor="event-hansard-2")
+    listed = items.many([first, second], compact=True, heading="h5")
+    assert listed == items(first, compact=True, heading="h5") + items(
+        second, compact=True, heading="h5"
+    )
+    assert listed.index("First") < listed.index("Second")
+    assert items.many([]) == ""
