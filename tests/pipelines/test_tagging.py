@@ -118,6 +118,18 @@ def test_the_school_census_named_only_as_a_comparison_is_not_the_campaign():
     ) == ["boycott-school-census"]
 
 
+def test_the_ap_census_in_a_statistics_releases_sources_is_not_the_campaign():
+    text = (
+        "Sources: school census; alternative provision census. Of the children placed by "
+        "councils, most had mental health needs."
+    )
+    assert campaigns(text) == []
+    assert campaigns(
+        "The alternative provision census records that most of the children placed by "
+        "councils had mental health needs."
+    ) == ["labels-last-a-lifetime"]
+
+
 def test_the_ap_census_named_only_as_a_comparison_is_not_the_campaign():
     text = (
         "The children in need census should collect each child's type of disability, in "
@@ -155,6 +167,11 @@ def test_students_access_to_information_is_not_their_records_seen():
         "The funding paperwork a college sends is lined up, person by person, with what "
         "the Revenue knows about their wages.",
         "How we use your information when you go to college: your college sends it to us.",
+        "Learner-level information held by the agency was provided to two universities "
+        "this quarter.",
+        # What a learner gave at enrolment, joined with tax records (LEO, unnamed).
+        "Young adults who signed an enrolment form at 16 were never asked whether their "
+        "files could be joined up with their tax history.",
     ],
 )
 def test_learners_records_in_other_words_are_student_data(text):
@@ -189,6 +206,12 @@ def test_learners_records_in_other_words_are_student_data(text):
             "individualised learner record.",
             "Providers submit data about every apprentice through the individualised "
             "learner record.",
+        ),
+        # And in a statistics release's list of its sources.
+        (
+            "Participation passed half for the first time. Sources: Higher Education "
+            "Statistics Agency student record and population estimates.",
+            "The Higher Education Statistics Agency student record is passed to marketing firms.",
         ),
         # "Records of ... student" reached from lecturers' records to a student mailing list.
         (
