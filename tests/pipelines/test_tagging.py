@@ -172,6 +172,27 @@ def test_students_access_to_information_is_not_their_records_seen():
         # What a learner gave at enrolment, joined with tax records (LEO, unnamed).
         "Young adults who signed an enrolment form at 16 were never asked whether their "
         "files could be joined up with their tax history.",
+        # Applicants' particulars, and what they gave when applying.
+        "Under the Higher Education and Research Bill, no applicant's particulars may be "
+        "disclosed without the applicant's consent.",
+        "Companies may send marketing to young people, targeted using the information they "
+        "gave when applying.",
+        # Regulations under Part 5 of the Digital Economy Act, by their title.
+        "The regulations, made under the Digital Government (Disclosure of Information) "
+        "provisions, let colleges pass the names and addresses of those who leave their "
+        "courses early to councils.",
+        # Longitudinal outcomes again: who attended or enrolled, what a college holds.
+        "The dataset joins records of people who attended colleges and universities in "
+        "England with earnings data from HMRC.",
+        "Everything a college holds about those enrolled with it may be matched with tax "
+        "and benefit records.",
+        # A graduate's degree, and a candidate's results, seen by others.
+        "Her former university confirmed a graduate's degree classification to a "
+        "background screening company without asking her.",
+        "A recruitment website copied the final classifications of thousands of graduates "
+        "from an alumni directory.",
+        "A spreadsheet with the candidate numbers and unit results of adult candidates was "
+        "emailed in error to another centre.",
     ],
 )
 def test_learners_records_in_other_words_are_student_data(text):
