@@ -237,19 +237,27 @@ def search_page(params: dict[str, Any], page_size: int, count_limit: int) -> Flo
     """`/search?q=`: how many events match (counting to one past the limit, from the
     full-text index), the newest page of them with snippets, and whether each word is in
     the index ("did you mean"). The newest page is read either from the index (every
-    match, sorted) or along the date index with a probe of the full-text index per
-    event, whichever is faster for these words."""
+    match, sorted) or along the date index, testing each event by a probe of the
+    full-text index or against the set of matches read from it once, whichever is
+    faster for these words."""
 
-    def way(walk: bool) -> Way:
+    def way(how: str) -> Way:
         def read(conn: sqlite3.Connection, _: dict[str, Any]) -> Rows:
             values = {"versioned": json.dumps(versioned_kinds()), **params}
             from_index = f"""from items_fts join items i on i.rowid = items_fts.rowid
                 join events e on e.item_id = i.id
                 where items_fts match :q and e.superseded_at is null and {CURRENT_TEXT}"""
-            walking = f"""from events e join items i on i.id = e.item_id
-                where e.superseded_at is null and exists (
-                  select 1 from items_fts where items_fts match :q and rowid = i.rowid)
-                and {CURRENT_TEXT}"""
+            newest = {
+                "probe": f"""from events e join items i on i.id = e.item_id
+                    where e.superseded_at is null and exists (
+                      select 1 from items_fts where items_fts match :q and rowid = i.rowid)
+                    and {CURRENT_TEXT}""",
+                "set": f"""from events e cross join items i on i.id = e.item_id
+                    where e.superseded_at is null
+                    and i.rowid in (select rowid from items_fts where items_fts match :q)
+                    and {CURRENT_TEXT}""",
+                "index": from_index,
+            }[how]
             conn.execute(
                 f"select count(*) from (select 1 {from_index} limit :most)",
                 {**values, "most": count_limit + 1},
@@ -257,8 +265,7 @@ def search_page(params: dict[str, Any], page_size: int, count_limit: int) -> Flo
             ids = [
                 row[0]
                 for row in conn.execute(
-                    f"select e.id {walking if walk else from_index}"
-                    " order by e.date desc, e.id limit :limit",
+                    f"select e.id {newest} order by e.date desc, e.id limit :limit",
                     {**values, "limit": page_size},
                 )
             ]
@@ -273,7 +280,7 @@ def search_page(params: dict[str, Any], page_size: int, count_limit: int) -> Flo
 
         return read
 
-    return Floor((way(walk=True), way(walk=False)))
+    return Floor((way("probe"), way("set"), way("index")))
 
 
 def instrument_page(params: dict[str, Any], page_size: int) -> Floor:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from timeline_site.feeds import FEED_SIZE, atom_response, authority, feed_docume
 from timeline_site.formatting import KIND_LABELS, SOURCE_LABELS
 from timeline_site.queries import (
     CURRENT_TEXT_CONDITION,
+    DENSITY_WINDOW,
     INSTRUMENTS_CONDITION,
     MATCH_PROBE,
     Reader,
@@ -113,22 +115,40 @@ def _read_date(value: str, name: str, messages: list[str]) -> str:
 
 
 #: Walk when the matches, squared, reach this times the rows wanted times the items: a
-#: walk passes about wanted x items / matches events, one probe each, while reading
-#: every match costs about a row each and a sort. A probe costs 4 to 12 times a row read
-#: (figure 3's five searches at 100,000 and 1,000,000 events, bench/README.md); at 2,
-#: searches matching 2% of items walked at 100,000 events, four times slower than sorting.
-WALK_FACTOR = 8
+#: walk passes about wanted x items / matches events, while reading every match costs
+#: about a row each and a sort. A step of a walk through the set of matches costs about
+#: twice a row read (and making the set a third of one a match): at 100,000 events,
+#: "home office pupil data" (2% of items) took 9 ms walked through the set and 15 ms
+#: read and sorted. (Walks that probed for each event, before the set, were worth it
+#: from 8: bench/README.md, figure 3.)
+WALK_FACTOR = 2
+#: A walk probes the full-text index for each event it passes when the matches, squared,
+#: reach this times the search's words times the rows wanted times the items (the
+#: matches estimated from the newest items, where a walk starts); below, it tests each
+#: event against the set of matches, read from the index once. A probe costs some 10
+#: to 25 us a word (FTS5 seeks each word's list to the row; a phrase's positions too)
+#: and making the set some 0.5 us a match. At a million events: "home office pupil
+#: data" (20,787 matches) took 100 ms probed and 39 ms through the set, "school census"
+#: (57,864) 24-34 ms and 34-52 ms, "minister" (914,514) 7 ms and 318 ms.
+SET_FACTOR = 10
+#: How a search finds its newest rows (`EventSearch.way`): every match read from the
+#: full-text index and sorted; or a walk along the date index, probing the index for
+#: each event or testing it against the set of matches.
+FROM_INDEX, PROBE_WALK, SET_WALK = "index", "probe", "set"
+MATCHED_SET = "items.rowid in (select rowid from items_fts where items_fts match :q)"
 
 
 @dataclass(frozen=True)
 class EventSearch:
     """The SQL for one search: conditions on `events` joined to `items`, and parameters.
 
-    A search with words is read one of two ways, whichever reads fewer rows: from the
-    full-text index (every match, then sorted), or along the date (or first_seen) index
-    newest first, probing the full-text index for each event until enough are found.
-    Frequent words ("minister" is in most documents) are walked, rare ones read from
-    the index; either way the work no longer grows with the number of matches.
+    A search with words is read one of three ways, whichever reads fewer rows (`way`):
+    from the full-text index (every match, then sorted), or along the date (or
+    first_seen) index newest first until enough are found, testing each event by a probe
+    of the full-text index or against the set of matches read from it once. Frequent
+    words ("minister" is in most documents) are walked with probes, rare ones read from
+    the index, and those between walked through the set; the work no longer grows with
+    the number of matches.
     """
 
     conditions: tuple[str, ...]
@@ -160,14 +180,19 @@ class EventSearch:
                 params[name] = getattr(form, name)
         return cls(tuple(conditions), params)
 
-    def from_clause(self, walk: bool = False) -> str:
-        """The rows matched: from the full-text index, or (`walk`) from `events` with a
-        probe of the index for each."""
+    def from_clause(self, way: str = FROM_INDEX) -> str:
+        """The rows matched, read `way`: from the full-text index, or from `events` with a
+        probe of the index for each, or with each tested against the set of matches (the
+        cross join keeps `events` outside, so SQLite walks its date index rather than
+        start from the set and sort)."""
         if "q" not in self.params:
             tables, conditions = "events join items on items.id = events.item_id", self.conditions
-        elif walk:
+        elif way == PROBE_WALK:
             tables = "events join items on items.id = events.item_id"
             conditions = (MATCH_PROBE, *self.conditions)
+        elif way == SET_WALK:
+            tables = "events cross join items on items.id = events.item_id"
+            conditions = (MATCHED_SET, *self.conditions)
         else:
             tables = (
                 "items_fts join items on items.rowid = items_fts.rowid"
@@ -176,22 +201,34 @@ class EventSearch:
             conditions = ("items_fts match :q", *self.conditions)
         return f"from {tables} where " + " and ".join(conditions)
 
-    def walks(self, reader: Reader, wanted: int) -> bool:
-        """Whether to walk for the first `wanted` rows: the words match many items."""
+    def way(self, reader: Reader, wanted: int) -> str:
+        """How to find the first `wanted` rows (see WALK_FACTOR and SET_FACTOR): from how
+        many items the words match, counted no further than the choice needs, and then,
+        for a walk, how densely they match the newest items, where it starts (counting
+        every match again would cost as much as the set it decides on)."""
         if "q" not in self.params:
-            return False
+            return FROM_INDEX
         items = reader.rows("select max(rowid) from items")[0][0] or 0
-        enough = math.isqrt(WALK_FACTOR * wanted * items) + 1
+        walk_from = math.isqrt(WALK_FACTOR * wanted * items) + 1
         rows = reader.rows(
             "select count(*) from (select 1 from items_fts where items_fts match :q limit :most)",
-            {"q": self.params["q"], "most": enough},
+            {"q": self.params["q"], "most": walk_from},
         )
-        return bool(rows[0][0] >= enough)
+        if rows[0][0] < walk_from:
+            return FROM_INDEX
+        newest = reader.rows(
+            """select count(*) from items_fts where items_fts match :q
+              and rowid > (select max(rowid) from items) - :window""",
+            {"q": self.params["q"], "window": DENSITY_WINDOW},
+        )
+        matches = newest[0][0] * items / min(DENSITY_WINDOW, items)
+        words = search_words(self.params["q"])
+        return PROBE_WALK if matches**2 >= SET_FACTOR * words * wanted * items else SET_WALK
 
     def event_ids(self, reader: Reader, order: str, limit: int, offset: int = 0) -> list[str]:
-        walk = self.walks(reader, offset + limit)
+        way = self.way(reader, offset + limit)
         rows = reader.rows(
-            f"select events.id {self.from_clause(walk)} order by {order}"
+            f"select events.id {self.from_clause(way)} order by {order}"
             " limit :limit offset :offset",
             {**self.params, "limit": limit, "offset": offset},
         )
@@ -205,6 +242,15 @@ class EventSearch:
             {**self.params, "most": COUNT_LIMIT + 1},
         )
         return int(rows[0][0])
+
+
+def search_words(fts: str) -> int:
+    """The words of an FTS5 expression as `read_query` writes it (each term quoted,
+    a phrase's words counted each): what a probe of the index seeks, word by word."""
+    return max(1, sum(len(term.split()) for term in _QUOTED_TERM.findall(fts)))
+
+
+_QUOTED_TERM = re.compile(r'"((?:[^"]|"")*)"')
 
 
 def campaign_names(reader: Reader) -> dict[str, str]:

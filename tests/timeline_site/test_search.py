@@ -1,6 +1,7 @@
 """Search for people (`/search`): forgiving of any input, right about history."""
 
 import re
+from typing import Any, cast
 
 import pytest
 
@@ -161,8 +162,40 @@ def test_counting_stops_one_past_the_limit(site_db, monkeypatch):
 @pytest.mark.parametrize("q", ["census", "school census", "nationality -regret"])
 def test_the_results_are_the_same_whether_walked_or_sorted(site_db, monkeypatch, q):
     """How a search finds its newest page depends on how many items its words match
-    (`EventSearch.walks`); what it shows must not."""
-    monkeypatch.setattr(search, "WALK_FACTOR", 0)  # always walk the date index
-    walked = titles(search_page(site_db, f"q={q}"))
+    (`EventSearch.way`); what it shows must not."""
     monkeypatch.setattr(search, "WALK_FACTOR", 10**9)  # always read every match and sort
-    assert walked and titles(search_page(site_db, f"q={q}")) == walked
+    sorted_titles = titles(search_page(site_db, f"q={q}"))
+    monkeypatch.setattr(search, "WALK_FACTOR", 0)  # walk the date index...
+    monkeypatch.setattr(search, "SET_FACTOR", 0)  # ... probing the full-text index
+    probed = titles(search_page(site_db, f"q={q}"))
+    monkeypatch.setattr(search, "SET_FACTOR", 10**9)  # ... testing against the matches
+    through_the_set = titles(search_page(site_db, f"q={q}"))
+    assert sorted_titles and probed == sorted_titles and through_the_set == sorted_titles
+
+
+@pytest.mark.parametrize(
+    ("matches", "among_the_newest", "way"),
+    [
+        (10, 5, search.FROM_INDEX),
+        (2000, 500, search.SET_WALK),
+        (2000, 2500, search.PROBE_WALK),
+    ],
+)
+def test_a_search_walks_when_its_words_match_many_items_and_probes_when_most(
+    matches, among_the_newest, way
+):
+    """Few matches are read and sorted; more are walked, each event tested against the
+    set of matches; when the newest items match so densely that a walk soon finds
+    enough, it probes the index for each event instead (10,000 items here, the newest
+    5,000 counted; 20 rows wanted of two words)."""
+
+    class Counts:
+        def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[int]]:
+            if "count(*)" not in sql:
+                return [(10_000,)]
+            if ":window" in sql:
+                return [(among_the_newest,)]
+            return [(min(matches, (params or {})["most"]),)]
+
+    two_words = search.EventSearch((), {"q": '"home" "office"'})
+    assert two_words.way(cast(Any, Counts()), 20) == way
