@@ -118,6 +118,30 @@ def test_the_school_census_named_only_as_a_comparison_is_not_the_campaign():
     ) == ["boycott-school-census"]
 
 
+def shown_from(slug: str) -> float:
+    return next(c.show_suggested_from for c in RULES.campaigns if c.slug == slug)
+
+
+def test_a_count_not_held_does_not_deny_the_records():
+    """ "Does not hold a separate count" of learners denies a count, not their records;
+    "does not hold this information" is a denial, and the match it sits beside counts
+    half."""
+    linked = "Records of 3.8 million graduates have been linked to HMRC earnings data. "
+    learners = "for further education learners, whose records are included from 2002."
+    (counted,) = tag_text(RULES, linked + "The Department does not hold a count " + learners, [])
+    (denied,) = tag_text(RULES, linked + "The Department does not hold this " + learners, [])
+    assert counted.score >= shown_from("student-data") > denied.score
+
+
+def test_a_flag_attached_to_each_application_is_an_applicants_record_passed_on():
+    text = (
+        "The free school meals flag from the pupil database would be attached to each "
+        "UCAS form before it reaches the university."
+    )
+    (tag,) = tag_text(RULES, text, [])
+    assert (tag.campaign, tag.score >= shown_from("student-data")) == ("student-data", True)
+
+
 def test_the_ap_census_in_a_statistics_releases_sources_is_not_the_campaign():
     text = (
         "Sources: school census; alternative provision census. Of the children placed by "
