@@ -224,6 +224,50 @@ def test_learners_records_in_other_words_are_student_data(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Personal information about doctoral candidates is disclosed to the university's "
+        "commercial partners.",
+        "Three colleges supplied the email addresses of final-year undergraduates to a "
+        "recruitment firm.",
+        "Universities forward the attendance logs of international postgraduates to the "
+        "Home Office.",
+        "Officers were handed enrolment lists with the home addresses of 300 students.",
+        "A mature student found her college had sent her name and disability details to an "
+        "employer.",
+        # A privacy notice, to the learner.
+        "We share these details with your training provider and with HM Revenue and Customs.",
+        "Every university student has their marks and course stored and linked to their tax "
+        "affairs after they graduate.",
+        # "Figures show" reports the news here; the records are what is sold.
+        "The agency earns a million pounds a year selling data products built from student "
+        "records, figures show.",
+    ],
+)
+def test_a_short_item_on_students_details_passed_on_is_student_data(text):
+    """Short items (a question, a brief, a notice) say it once, in their own words: who
+    the learners are, what of theirs, and who else gets it."""
+    assert [
+        (tag.campaign, tag.score >= shown_from(tag.campaign)) for tag in tag_text(RULES, text, [])
+    ] == [("student-data", True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "National" is not "nationality", though they share a stem.
+        "National Student Survey results are published for every course so applicants can "
+        "see them.",
+        # Nor is any disclosure: what is disclosed must go to someone.
+        "Records of children enrolled at state schools were disclosed neither to "
+        "Parliament nor to parents.",
+    ],
+)
+def test_near_words_of_a_students_details_passed_on_are_not(text):
+    assert campaigns(text) == []
+
+
+@pytest.mark.parametrize(
     ("other_peoples", "students"),
     [
         # Pupils' destinations after key stage 4 are the schools' data.
