@@ -142,6 +142,31 @@ def test_a_flag_attached_to_each_application_is_an_applicants_record_passed_on()
     assert (tag.campaign, tag.score >= shown_from("student-data")) == ("student-data", True)
 
 
+def test_the_returns_guide_coding_a_reason_for_each_placement_is_the_ap_census():
+    """The census's guide for local authorities names the return, not the setting."""
+    guide = (
+        "Record one primary reason for each placement: where the girl is pregnant or a "
+        "young mother, use the relevant code."
+    )
+    assert campaigns(guide) == ["labels-last-a-lifetime"]
+    # A foster placement's reasons are children's social care.
+    assert (
+        campaigns(
+            "Foster carers record the main reason for each placement, including a child's "
+            "mental health needs."
+        )
+        == []
+    )
+
+
+def test_why_children_stopped_attending_a_unit_is_not_why_they_were_placed():
+    text = (
+        "Inspectors found the pupil referral unit did not know why some children had "
+        "stopped attending."
+    )
+    assert campaigns(text) == []
+
+
 def test_the_ap_census_in_a_statistics_releases_sources_is_not_the_campaign():
     text = (
         "Sources: school census; alternative provision census. Of the children placed by "
@@ -193,6 +218,8 @@ def test_students_access_to_information_is_not_their_records_seen():
         "How we use your information when you go to college: your college sends it to us.",
         "Learner-level information held by the agency was provided to two universities "
         "this quarter.",
+        "Providers publish the numbers of offers using applicant-level records supplied by "
+        "the admissions service.",
         # What a learner gave at enrolment, joined with tax records (LEO, unnamed).
         "Young adults who signed an enrolment form at 16 were never asked whether their "
         "files could be joined up with their tax history.",
@@ -242,6 +269,17 @@ def test_learners_records_in_other_words_are_student_data(text):
         # "Figures show" reports the news here; the records are what is sold.
         "The agency earns a million pounds a year selling data products built from student "
         "records, figures show.",
+        "Students could see where others would live after the halls booking system showed "
+        "room allocations next to full names.",
+        # A parent speaks of her son's college.
+        "Her son's college passed his tutor's notes to an agency recruiting apprentices.",
+        "If a student asks to see everything the college holds on them, what do they get?",
+        # Individual records described by their shape.
+        "The file the researchers receive has one row per graduate, with their earnings "
+        "year by year.",
+        "Every applicant's personal statement is stored indefinitely on a database.",
+        # How long records are kept, and their end.
+        "Records of former students are shredded six years after they leave.",
     ],
 )
 def test_a_short_item_on_students_details_passed_on_is_student_data(text):
@@ -258,6 +296,9 @@ def test_a_short_item_on_students_details_passed_on_is_student_data(text):
         # "National" is not "nationality", though they share a stem.
         "National Student Survey results are published for every course so applicants can "
         "see them.",
+        # Applicants for a job are not applicants for a course.
+        "Unsuccessful applicants' files are kept for a year after the appointment is made "
+        "and then destroyed.",
         # Nor is any disclosure: what is disclosed must go to someone.
         "Records of children enrolled at state schools were disclosed neither to "
         "Parliament nor to parents.",
@@ -265,6 +306,42 @@ def test_a_short_item_on_students_details_passed_on_is_student_data(text):
 )
 def test_near_words_of_a_students_details_passed_on_are_not(text):
     assert campaigns(text) == []
+
+
+def test_a_question_on_protecting_applicants_information_carries_its_short_answer():
+    question = Context(
+        "What steps he is taking to protect the personal information of applicants held by "
+        "the admissions service.",
+        "the question",
+    )
+    answer = "Someone gave a tuition company what it should never have had."
+    (tag,) = tag_text(RULES, answer, [], question)
+    assert (tag.campaign, tag.score >= shown_from("student-data")) == ("student-data", True)
+
+
+def test_schoolchildren_asked_which_passport_they_hold_is_boycott_school_census():
+    text = (
+        "Details gathered from schoolchildren about which passport they hold could reach "
+        "immigration officials."
+    )
+    assert campaigns(text) == ["boycott-school-census"]
+
+
+def test_why_a_child_is_educated_otherwise_than_at_a_school_is_the_ap_census():
+    text = (
+        "Information about the reason a child receives education otherwise than at a "
+        "school, including pregnancy or ill health, must be deleted at nineteen."
+    )
+    assert campaigns(text) == ["labels-last-a-lifetime"]
+    # The duty to arrange education for children who "because of health reasons would
+    # not otherwise receive" it is not a reason recorded.
+    assert (
+        campaigns(
+            "Local authorities must arrange education for children who, because of health "
+            "reasons, would not otherwise receive it."
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
