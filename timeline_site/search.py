@@ -244,13 +244,14 @@ class EventSearch:
         return int(rows[0][0])
 
 
+#: A term of an FTS5 expression as `read_query` writes it: quoted, quotes doubled.
+_QUOTED_TERM = re.compile(r'"((?:[^"]|"")*)"')
+
+
 def search_words(fts: str) -> int:
     """The words of an FTS5 expression as `read_query` writes it (each term quoted,
     a phrase's words counted each): what a probe of the index seeks, word by word."""
     return max(1, sum(len(term.split()) for term in _QUOTED_TERM.findall(fts)))
-
-
-_QUOTED_TERM = re.compile(r'"((?:[^"]|"")*)"')
 
 
 def campaign_names(reader: Reader) -> dict[str, str]:
