@@ -122,6 +122,13 @@ def shown_from(slug: str) -> float:
     return next(c.show_suggested_from for c in RULES.campaigns if c.slug == slug)
 
 
+def shown(text: str, context: Context | None = None) -> list[str]:
+    """The campaigns whose public pages would show the text: confirmed, or suggested
+    at or above the campaign's threshold (`campaigns` lists review-queue tags too)."""
+    tags = tag_text(RULES, text, [], context)
+    return [tag.campaign for tag in tags if tag.score >= shown_from(tag.campaign)]
+
+
 def test_a_count_not_held_does_not_deny_the_records():
     """ "Does not hold a separate count" of learners denies a count, not their records;
     "does not hold this information" is a denial, and the match it sits beside counts
@@ -138,8 +145,7 @@ def test_a_flag_attached_to_each_application_is_an_applicants_record_passed_on()
         "The free school meals flag from the pupil database would be attached to each "
         "UCAS form before it reaches the university."
     )
-    (tag,) = tag_text(RULES, text, [])
-    assert (tag.campaign, tag.score >= shown_from("student-data")) == ("student-data", True)
+    assert shown(text) == ["student-data"]
 
 
 def test_the_returns_guide_coding_a_reason_for_each_placement_is_the_ap_census():
@@ -285,9 +291,7 @@ def test_learners_records_in_other_words_are_student_data(text):
 def test_a_short_item_on_students_details_passed_on_is_student_data(text):
     """Short items (a question, a brief, a notice) say it once, in their own words: who
     the learners are, what of theirs, and who else gets it."""
-    assert [
-        (tag.campaign, tag.score >= shown_from(tag.campaign)) for tag in tag_text(RULES, text, [])
-    ] == [("student-data", True)]
+    assert shown(text) == ["student-data"]
 
 
 @pytest.mark.parametrize(
@@ -315,8 +319,7 @@ def test_a_question_on_protecting_applicants_information_carries_its_short_answe
         "the question",
     )
     answer = "Someone gave a tuition company what it should never have had."
-    (tag,) = tag_text(RULES, answer, [], question)
-    assert (tag.campaign, tag.score >= shown_from("student-data")) == ("student-data", True)
+    assert shown(answer, question) == ["student-data"]
 
 
 def test_schoolchildren_asked_which_passport_they_hold_is_boycott_school_census():
