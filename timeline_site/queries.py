@@ -186,6 +186,10 @@ def walks(reader: Reader, slug: str, limit: int) -> bool:
 
 #: How many of the newest items show how densely a search's words match.
 DENSITY_WINDOW = 5000
+#: How many of the DENSITY_WINDOW newest items a search's words (:q) match: where a walk
+#: starts, so what decides whether walking pays (`share_of_newest`).
+NEWEST_MATCHES_SQL = """select count(*) from items_fts where items_fts match :q
+    and rowid > (select max(rowid) from items) - :window"""
 #: A searched campaign page walks when the share of items its words match, squared,
 #: times the campaign's tags, exceeds this times the limit: a walk passes about
 #: limit x items / (tags x share) events at some 6 us each (a campaign test, and a probe
@@ -201,18 +205,23 @@ def search_walks(reader: Reader, slug: str, match: str, limit: int) -> bool:
     than walking until `limit` of the campaign's matching events turn up. The share is
     read from the newest items, where a walk starts: 2 to 3 ms at a million events."""
     rows = reader.rows(
-        """select
+        f"""select
           (select count(*) from item_campaigns where campaign = :campaign),
           (select max(rowid) from items),
-          (select count(*) from items_fts where items_fts match :q
-             and rowid > (select max(rowid) from items) - :window)""",
+          ({NEWEST_MATCHES_SQL})""",
         {"campaign": slug, "q": match, "window": DENSITY_WINDOW},
     )
     tags, newest, found = rows[0]
     if not tags or not newest:
         return False
-    share = found / min(DENSITY_WINDOW, newest)
+    share = share_of_newest(found, newest)
     return share * share * tags > SEARCH_WALK_FACTOR * limit
+
+
+def share_of_newest(found: int, items: int) -> float:
+    """The share of the newest items the words match, from NEWEST_MATCHES_SQL's count
+    (`items`: the highest item rowid, so fewer items than the window are all of them)."""
+    return found / min(DENSITY_WINDOW, items)
 
 
 MATCH_CONDITION = "items.rowid in (select rowid from items_fts where items_fts match :q)"

@@ -29,10 +29,12 @@ from timeline_site.queries import (
     DENSITY_WINDOW,
     INSTRUMENTS_CONDITION,
     MATCH_PROBE,
+    NEWEST_MATCHES_SQL,
     Reader,
     add_snippets,
     events_by_id,
     read,
+    share_of_newest,
 )
 from timeline_site.suggestions import did_you_mean
 from timeline_spiders.sources import versioned_kinds
@@ -216,12 +218,8 @@ class EventSearch:
         )
         if rows[0][0] < walk_from:
             return FROM_INDEX
-        newest = reader.rows(
-            """select count(*) from items_fts where items_fts match :q
-              and rowid > (select max(rowid) from items) - :window""",
-            {"q": self.params["q"], "window": DENSITY_WINDOW},
-        )
-        matches = newest[0][0] * items / min(DENSITY_WINDOW, items)
+        newest = reader.rows(NEWEST_MATCHES_SQL, {"q": self.params["q"], "window": DENSITY_WINDOW})
+        matches = share_of_newest(newest[0][0], items) * items
         words = search_words(self.params["q"])
         return PROBE_WALK if matches**2 >= SET_FACTOR * words * wanted * items else SET_WALK
 
