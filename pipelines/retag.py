@@ -41,7 +41,7 @@ from timeline_spiders.text import document_text
 
 #: Change this when tagging or citation code changes what it finds, so the next nightly
 #: run re-tags everything even though the rules file is the same.
-TAGGING_VERSION = "7"
+TAGGING_VERSION = "8"
 STATE_KEY = "retagged_with"
 #: Items per chunk: a chunk of debates is a few megabytes of text and well under a second.
 CHUNK_SIZE = 500

@@ -24,6 +24,9 @@ _STEMMER = snowballstemmer.stemmer("english")
 #: re-tag of a million items sees the same few hundred thousand words again and again.
 _STEMS: dict[str, str] = {}
 _MAX_CACHED_STEMS = 500_000
+#: Words whose Snowball stem is another word's in a different sense, kept as written:
+#: "reasonable adjustments so she can attend" is not a reason for attending anywhere.
+_OWN_STEMS = {word: word for word in ("reasonable", "reasonably")}
 
 #: "pre-school" and "non-EEA" are one word each; other hyphens join separate words.
 BOUND_PREFIXES = frozenset({"pre", "post", "non", "anti", "co", "ex", "sub", "un", "re", "mid"})
@@ -53,7 +56,7 @@ def stem(word: str) -> str:
     if found is None:
         if len(_STEMS) >= _MAX_CACHED_STEMS:
             _STEMS.clear()
-        found = _STEMS[word] = _STEMMER.stemWord(word)
+        found = _STEMS[word] = _OWN_STEMS.get(word) or _STEMMER.stemWord(word)
     return found
 
 

@@ -483,6 +483,14 @@ def test_a_prefixed_word_is_not_its_stem(tmp_path):
     assert tagged(tmp_path, rules, "Two-year-olds in pre-schools; schoolchildren") == []
 
 
+def test_reasonable_is_not_a_form_of_reason(tmp_path):
+    """Snowball stems "reasonable" to "reason"; guidance on pregnant pupils' "reasonable
+    adjustments so she can continue to attend" gives no reason for attending anywhere."""
+    rules = "      - name: w\n        any_of: [reason ... attend]\n"
+    assert tagged(tmp_path, rules, "Make reasonable adjustments so she can attend.") == []
+    assert len(tagged(tmp_path, rules, "The reasons she attends the unit.")) == 1
+
+
 def test_a_gap_lets_words_come_between_in_the_same_sentence_only(tmp_path):
     rules = "      - name: w\n        any_of: [where ... born]\n"
     assert len(tagged(tmp_path, rules, "Schools ask where a child was born.")) == 1
