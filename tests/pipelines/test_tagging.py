@@ -250,6 +250,10 @@ def test_students_access_to_information_is_not_their_records_seen():
         "from an alumni directory.",
         "A spreadsheet with the candidate numbers and unit results of adult candidates was "
         "emailed in error to another centre.",
+        # The learner record and the funding return, described.
+        "The register of every adult's enrolments and results is kept for their lifetime.",
+        "The returns colleges make about each person on their courses go to the Skills "
+        "Funding Agency every month.",
     ],
 )
 def test_learners_records_in_other_words_are_student_data(text):
@@ -286,6 +290,15 @@ def test_learners_records_in_other_words_are_student_data(text):
         "Every applicant's personal statement is stored indefinitely on a database.",
         # How long records are kept, and their end.
         "Records of former students are shredded six years after they leave.",
+        # Who the learner is, in other words: someone who left a course, applied to
+        # study, is a doctoral researcher, or is enrolled by the college.
+        "A man who left an electrician's course in 2019 received 40 pages when he asked "
+        "what the college held about him.",
+        "The college gave the phone numbers of everyone who had applied to study nursing "
+        "to a private recruiter.",
+        "A doctoral researcher has told the Information Commissioner that her supervisor's "
+        "notes were in the file sent to her funder.",
+        "Colleges give the particulars of the people they enrol to the funding agency.",
     ],
 )
 def test_a_short_item_on_students_details_passed_on_is_student_data(text):
