@@ -254,6 +254,8 @@ def test_students_access_to_information_is_not_their_records_seen():
         "The register of every adult's enrolments and results is kept for their lifetime.",
         "The returns colleges make about each person on their courses go to the Skills "
         "Funding Agency every month.",
+        "Researchers may use records linking people's college and university histories with "
+        "their later employment records.",
     ],
 )
 def test_learners_records_in_other_words_are_student_data(text):
@@ -299,6 +301,16 @@ def test_learners_records_in_other_words_are_student_data(text):
         "A doctoral researcher has told the Information Commissioner that her supervisor's "
         "notes were in the file sent to her funder.",
         "Colleges give the particulars of the people they enrol to the funding agency.",
+        # Given to someone; driving lessons among the marketing do not make it a
+        # learner driver's record.
+        "The dates of birth of 400 first-year students were given to an agency that then "
+        "texted them about driving lessons.",
+        # The learner's own voice, and an evening class.
+        "I found out my college had sent my details on when a stranger emailed me.",
+        "Her evening class from 1998 is in a file that was shared with an employer.",
+        "Information held about students may be matched.",
+        # "Sharing of information" is not "the share of" students (a proportion).
+        "The sharing of information about students with researchers is set out in section 78.",
     ],
 )
 def test_a_short_item_on_students_details_passed_on_is_student_data(text):
@@ -319,6 +331,12 @@ def test_a_short_item_on_students_details_passed_on_is_student_data(text):
         # Nor is any disclosure: what is disclosed must go to someone.
         "Records of children enrolled at state schools were disclosed neither to "
         "Parliament nor to parents.",
+        # The office is named for the records; its opening hours are not about them.
+        "The student records office will be closed over Christmas; students can download "
+        "letters from the portal.",
+        # Named only to be set aside.
+        "Information about applications to higher education is dealt with separately in "
+        "Part 3 of the Higher Education and Research Bill and is not discussed here.",
     ],
 )
 def test_near_words_of_a_students_details_passed_on_are_not(text):
@@ -333,6 +351,24 @@ def test_a_question_on_protecting_applicants_information_carries_its_short_answe
     )
     answer = "Someone gave a tuition company what it should never have had."
     assert shown(answer, question) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The spring census by its month, and a child's birthplace in a parent's words.
+        "The January return came round again, and parents asked what happens to the answers "
+        "about where their children were born.",
+        # A teacher's forms for her class, and enforcement described by what it does.
+        "She must fill in the birthplace box for seven-year-olds, knowing that the addresses "
+        "go on to the people who organise removals.",
+        # Information collected for education, used to find families.
+        "Information we collect for education must never be used to locate families for "
+        "immigration purposes.",
+    ],
+)
+def test_the_boycott_in_teachers_and_parents_words(text):
+    assert shown(text) == ["boycott-school-census"]
 
 
 def test_schoolchildren_asked_which_passport_they_hold_is_boycott_school_census():
