@@ -82,15 +82,15 @@ def test_an_example_without_its_campaigns_label_is_refused_not_read_as_negative(
 
 def test_both_splits_are_there_and_the_test_split_is_held_out():
     dev, test = (load_examples(EXAMPLES / f"{split}.yml") for split in ("dev", "test"))
-    assert len(dev) >= 6700 and len(test) >= 510
+    assert len(dev) >= 6700 and len(test) >= 570
     assert not {example.id for example in dev} & {example.id for example in test}
 
 
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "on the test split (510 examples) the rules reach precision 0.97 / 0.99 / 0.97 and"
-        " recall 0.980 / 0.965 / 0.931 (boycott-school-census, labels-last-a-lifetime,"
+        "on the test split (570 examples) the rules reach precision 0.96 / 0.98 / 0.97 and"
+        " recall 0.982 / 0.969 / 0.939 (boycott-school-census, labels-last-a-lifetime,"
         " student-data): student-data's recall is below 0.95"
     ),
 )
