@@ -365,9 +365,12 @@ def test_a_question_on_protecting_applicants_information_carries_its_short_answe
         # Information collected for education, used to find families.
         "Information we collect for education must never be used to locate families for "
         "immigration purposes.",
+        # The Home Department asking where schoolchildren are.
+        "The Home Department has sought the whereabouts of schoolchildren believed to be "
+        "without leave to remain.",
     ],
 )
-def test_the_boycott_in_teachers_and_parents_words(text):
+def test_the_boycott_in_everyday_words(text):
     assert shown(text) == ["boycott-school-census"]
 
 
