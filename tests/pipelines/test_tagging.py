@@ -256,6 +256,7 @@ def test_students_access_to_information_is_not_their_records_seen():
         "Funding Agency every month.",
         "Researchers may use records linking people's college and university histories with "
         "their later employment records.",
+        "Researchers may link graduates' degrees to their later pay.",
     ],
 )
 def test_learners_records_in_other_words_are_student_data(text):
@@ -309,6 +310,9 @@ def test_learners_records_in_other_words_are_student_data(text):
         "I found out my college had sent my details on when a stranger emailed me.",
         "Her evening class from 1998 is in a file that was shared with an employer.",
         "Information held about students may be matched.",
+        # A learner's number, and what it gathers, following them for life.
+        "Sixth-formers were issued a learner number that will follow them through their "
+        "working lives.",
         # "Sharing of information" is not "the share of" students (a proportion).
         "The sharing of information about students with researchers is set out in section 78.",
     ],
