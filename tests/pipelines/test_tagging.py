@@ -257,6 +257,11 @@ def test_students_access_to_information_is_not_their_records_seen():
         "Researchers may use records linking people's college and university histories with "
         "their later employment records.",
         "Researchers may link graduates' degrees to their later pay.",
+        "The Department will match each adult's course history against benefit records held "
+        "by the DWP.",
+        # The qualifications register under another name.
+        "Employers may check the unit results held about each adult in the national "
+        "achievement register.",
     ],
 )
 def test_learners_records_in_other_words_are_student_data(text):
@@ -313,6 +318,17 @@ def test_learners_records_in_other_words_are_student_data(text):
         # A learner's number, and what it gathers, following them for life.
         "Sixth-formers were issued a learner number that will follow them through their "
         "working lives.",
+        # First-years, apprentices' health disclosures, a disciplinary finding, leavers'
+        # details sold.
+        "The accommodation office gave a landlord the bank details of 212 first-years, and "
+        "reported itself to the Information Commissioner.",
+        "Training providers forwarded apprentices' disability declarations to employers.",
+        "Universities should not send a graduate's disciplinary findings to employers.",
+        "Colleges are selling leavers' contact details to marketing firms.",
+        # The learner record and the learner's number in a petition's words.
+        "Everyone who has done a funded course has an entry in a national learning log "
+        "listing every grade.",
+        "Colleges and training companies can look it up with the learner's unique number.",
         # "Sharing of information" is not "the share of" students (a proportion).
         "The sharing of information about students with researchers is set out in section 78.",
     ],
@@ -338,6 +354,8 @@ def test_a_short_item_on_students_details_passed_on_is_student_data(text):
         # The office is named for the records; its opening hours are not about them.
         "The student records office will be closed over Christmas; students can download "
         "letters from the portal.",
+        # The first year of an arrangement is not first-years.
+        "In the first year of the arrangement, details were given to the council.",
         # Named only to be set aside.
         "Information about applications to higher education is dealt with separately in "
         "Part 3 of the Higher Education and Research Bill and is not discussed here.",
@@ -376,6 +394,50 @@ def test_a_question_on_protecting_applicants_information_carries_its_short_answe
 )
 def test_the_boycott_in_everyday_words(text):
     assert shown(text) == ["boycott-school-census"]
+
+
+@pytest.mark.parametrize(
+    ("placement_reasons", "exclusion_reasons"),
+    [
+        (
+            "Researchers link records of children placed outside mainstream schools, "
+            "including the recorded reason for each placement, to their attainment, "
+            "exclusion and later destination data.",
+            "Schools record disruptive behaviour as the reason for a third of permanent "
+            "exclusions, and pupils with mental health needs are more likely to be excluded "
+            "and end up in a pupil referral unit.",
+        )
+    ],
+)
+def test_a_reason_for_placement_near_the_word_exclusion_is_not_a_reason_for_exclusion(
+    placement_reasons, exclusion_reasons
+):
+    assert shown(placement_reasons) == ["labels-last-a-lifetime"]
+    assert shown(exclusion_reasons) == []
+
+
+def test_a_privacy_notice_in_an_item_about_children_is_not_for_learners():
+    """The AP census guide's colleges are settings for children; its privacy notices
+    are the children's."""
+    guide = (
+        "For every child in a placement funded by the authority, record the main reason. "
+        "The item applies to placements in further education colleges. Authorities should "
+        "make sure their privacy notices explain that this information is passed on."
+    )
+    assert "student-data" not in shown(guide)
+
+
+def test_the_home_office_paying_for_a_scheme_is_not_pupil_records_going_to_it():
+    """Police tell schools of domestic abuse overnight, with Home Office support: the
+    records go from the police to schools."""
+    text = (
+        "Most forces take part, with Home Office support. Nothing flows back: schools do "
+        "not send pupil records to the police."
+    )
+    assert shown(text) == []
+    assert shown(text.replace("with Home Office support", "with the Home Office")) == [
+        "boycott-school-census"
+    ]
 
 
 def test_schoolchildren_asked_which_passport_they_hold_is_boycott_school_census():
