@@ -396,6 +396,21 @@ def test_the_boycott_in_everyday_words(text):
     assert shown(text) == ["boycott-school-census"]
 
 
+def test_the_boycotts_coalition_named_on_another_campaign_is_only_a_suggestion():
+    """Against Borders for Children ran the boycott, and also wrote about the AP
+    census's reasons: its name is a suggestion for review, the campaign's own name or
+    hashtag a confirmation."""
+    letter = (
+        "Against Borders for Children and Liberty wrote to the minister asking for the "
+        "reason-for-placement question in the alternative provision census to be dropped."
+    )
+    assert shown(letter) == ["labels-last-a-lifetime"]
+    assert "boycott-school-census" in campaigns(letter)
+    assert shown("Parents joined the #BoycottSchoolCensus this autumn.") == [
+        "boycott-school-census"
+    ]
+
+
 @pytest.mark.parametrize(
     ("placement_reasons", "exclusion_reasons"),
     [
