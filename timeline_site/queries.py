@@ -12,6 +12,7 @@ through `read`, in one trip to an SQL thread.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
 from dataclasses import dataclass, replace
@@ -166,22 +167,31 @@ def event_ids_sql(query: EventQuery) -> str:
         where {" and ".join(conditions)} order by {query.order} limit :limit"""
 
 
-def walk_pays(reader: Reader, count_items: str, params: dict[str, Any], limit: int) -> bool:
+def walk_pays(reader: Reader, items_sql: str, params: dict[str, Any], limit: int) -> bool:
     """Whether walking the timeline newest first finds `limit` events of the items
-    `count_items` (SQL) counts sooner than reading all of their events and sorting them:
-    a walk passes about limit x events / items events, reading all costs about `items`
-    lookups and a sort, and a lookup costs several steps of a walk. (It assumes the items
-    are spread over the years; items all from one distant year make a walk long.)"""
-    rows = reader.rows(f"select ({count_items}), (select max(rowid) from events)", params)
-    items, events = rows[0]
-    return bool(items) and items * items > WALK_FACTOR * limit * (events or 0)
+    `items_sql` selects (a row each) sooner than reading all of their events and sorting
+    them: a walk passes about limit x events / items events, reading all costs about
+    `items` lookups and a sort, and a lookup costs several steps of a walk. (It assumes
+    the items are spread over the years; items all from one distant year make a walk
+    long.)
+
+    The items are counted only as far as the answer needs: items x items > WALK_FACTOR x
+    limit x events is items >= `enough`. At a million events, counting all 30,000
+    citations of SI 2016/808 took 2.4 ms a page, the 950 a front page's three events
+    need 0.1 ms."""
+    events = reader.rows("select max(rowid) from events")[0][0] or 0
+    enough = math.isqrt(int(WALK_FACTOR * limit * events)) + 1
+    counted = reader.rows(
+        f"select count(*) from ({items_sql} limit :enough)", {**params, "enough": enough}
+    )
+    return counted[0][0] >= enough
 
 
 def walks(reader: Reader, slug: str, limit: int) -> bool:
     """Whether walking the timeline finds `limit` of the campaign's events sooner than
     reading all of them (`walk_pays`)."""
-    count_tags = "select count(*) from item_campaigns where campaign = :campaign"
-    return walk_pays(reader, count_tags, {"campaign": slug}, limit)
+    tags = "select 1 from item_campaigns where campaign = :campaign"
+    return walk_pays(reader, tags, {"campaign": slug}, limit)
 
 
 #: How many of the newest items show how densely a search's words match.
@@ -433,8 +443,8 @@ def cited_by_instrument(
     that is faster (`walk_pays`): at a million events, 4 ms against 190 ms for sorting
     the 30,000 citing events of the most cited instrument."""
     params = {"legislation_id": legislation_id, "except_source": except_source}
-    count_citing = "select count(*) from citations where legislation_id = :legislation_id"
-    if walk_pays(reader, count_citing, params, limit):
+    citing = "select 1 from citations where legislation_id = :legislation_id"
+    if walk_pays(reader, citing, params, limit):
         cites = """exists (select 1 from citations c
           where c.item_id = events.item_id and c.legislation_id = :legislation_id)"""
     else:

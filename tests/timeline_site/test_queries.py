@@ -1,13 +1,15 @@
 """How the site's pages read the database: one trip to an SQL thread a page, each
 statement under Datasette's time limit."""
 
+import math
 import sqlite3
 
 import pytest
 from datasette.database import Database, QueryInterrupted
 
 from tests.support.site import AP_CENSUS, CENSUS, get, site_read
-from timeline_site.queries import Reader
+from timeline_site import queries
+from timeline_site.queries import Reader, walk_pays
 
 #: A statement that takes seconds: SQLite counts to ten million.
 SLOW = """with recursive n(i) as (select 1 union all select i + 1 from n where i < 10000000)
@@ -50,3 +52,27 @@ def test_each_statement_keeps_the_sites_time_limit(site_db):
         site_read(site_db, slow)
     # The limit is the statement's: the connection is free for the next one.
     assert site_read(site_db, lambda reader: reader.rows("select 1")[0][0]) == 1
+
+
+@pytest.mark.parametrize("events", [0, 1, 40, 1000, 10_000])
+@pytest.mark.parametrize("limit", [3, 51, 101])
+def test_walking_pays_exactly_when_the_items_squared_outweigh_the_limit_times_the_events(
+    events, limit
+):
+    """`walk_pays` counts the items only as far as its answer needs; the answer is the
+    whole count's: items x items > WALK_FACTOR x limit x events."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table events (id integer primary key)")
+    conn.executemany("insert into events values (?)", [(n,) for n in range(1, events + 1)])
+    conn.execute("create table items (id integer primary key)")
+    read: list[int] = []
+    conn.create_function("read", 1, lambda item: read.append(item) or 1)
+    reader = Reader(conn, time_limit_ms=1000)
+    enough = math.isqrt(int(queries.WALK_FACTOR * limit * events)) + 1
+    for items in range(0, 400):
+        if items:
+            conn.execute("insert into items values (?)", (items,))
+        read.clear()
+        whole_count = items * items > queries.WALK_FACTOR * limit * events
+        assert walk_pays(reader, "select 1 from items where read(id)", {}, limit) == whole_count
+        assert len(read) == min(items, enough)
