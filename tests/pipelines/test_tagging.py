@@ -259,6 +259,8 @@ def test_students_access_to_information_is_not_their_records_seen():
         "Researchers may link graduates' degrees to their later pay.",
         "The Department will match each adult's course history against benefit records held "
         "by the DWP.",
+        "This clause lets us link the records of people who have been through education and "
+        "training with their later earnings.",
         # The qualifications register under another name.
         "Employers may check the unit results held about each adult in the national "
         "achievement register.",
@@ -329,6 +331,12 @@ def test_learners_records_in_other_words_are_student_data(text):
         "Everyone who has done a funded course has an entry in a national learning log "
         "listing every grade.",
         "Colleges and training companies can look it up with the learner's unique number.",
+        # Exam candidates' details under awarding bodies' processing agreements; a
+        # record asked of a university by an employer.
+        "Colleges must sign processing agreements with awarding organisations covering "
+        "candidates' registration details and marks.",
+        "Do not ask a university for transcripts held on a student file unless the "
+        "candidate agrees.",
         # "Sharing of information" is not "the share of" students (a proportion).
         "The sharing of information about students with researchers is set out in section 78.",
     ],
@@ -363,6 +371,31 @@ def test_a_short_item_on_students_details_passed_on_is_student_data(text):
 )
 def test_near_words_of_a_students_details_passed_on_are_not(text):
     assert campaigns(text) == []
+
+
+def test_an_answer_that_learners_records_have_not_been_shared_denies_them():
+    denied = "The Department has not shared any Individualised Learner Record data."
+    assert shown(denied) == []
+    assert shown(denied.replace("has not shared any", "has shared")) == ["student-data"]
+
+
+def test_links_to_course_pages_are_not_records_linked():
+    text = (
+        "Prospective students can now compare courses side by side. The site brings "
+        "together information on satisfaction and what graduates go on to do, with links "
+        "to each course page."
+    )
+    assert shown(text) == []
+
+
+def test_an_answer_on_an_apprentices_records_handed_over_carries_its_question():
+    question = Context(
+        "When an apprentice leaves an employer part-way through, who holds their "
+        "assessment records?",
+        "the question",
+    )
+    answer = "Employers ask providers for learning support notes, and providers hand them over."
+    assert shown(answer, question) == ["student-data"]
 
 
 def test_a_question_on_protecting_applicants_information_carries_its_short_answer():
