@@ -388,24 +388,23 @@ def test_links_to_course_pages_are_not_records_linked():
     assert shown(text) == []
 
 
-def test_an_answer_on_an_apprentices_records_handed_over_carries_its_question():
-    question = Context(
-        "When an apprentice leaves an employer part-way through, who holds their "
-        "assessment records?",
-        "the question",
-    )
-    answer = "Employers ask providers for learning support notes, and providers hand them over."
-    assert shown(answer, question) == ["student-data"]
-
-
-def test_a_question_on_protecting_applicants_information_carries_its_short_answer():
-    question = Context(
-        "What steps he is taking to protect the personal information of applicants held by "
-        "the admissions service.",
-        "the question",
-    )
-    answer = "Someone gave a tuition company what it should never have had."
-    assert shown(answer, question) == ["student-data"]
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (
+            "What steps he is taking to protect the personal information of applicants held "
+            "by the admissions service.",
+            "Someone gave a tuition company what it should never have had.",
+        ),
+        (
+            "When an apprentice leaves an employer part-way through, who holds their "
+            "assessment records?",
+            "Employers ask providers for learning support notes, and providers hand them over.",
+        ),
+    ],
+)
+def test_a_short_answer_on_learners_records_carries_its_question(question, answer):
+    assert shown(answer, Context(question, "the question")) == ["student-data"]
 
 
 @pytest.mark.parametrize(
