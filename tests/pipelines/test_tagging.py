@@ -359,6 +359,12 @@ def test_a_short_item_on_students_details_passed_on_is_student_data(text):
         # Nor is any disclosure: what is disclosed must go to someone.
         "Records of children enrolled at state schools were disclosed neither to "
         "Parliament nor to parents.",
+        # A job advert for an analyst of the outcomes series.
+        "We are looking for a statistician to produce the Longitudinal Education Outcomes "
+        "series, with hybrid working.",
+        # The learner record named as how providers claim their funding.
+        "Each standard has a funding band; providers claim payments monthly through their "
+        "Individualised Learner Record returns.",
         # The office is named for the records; its opening hours are not about them.
         "The student records office will be closed over Christmas; students can download "
         "letters from the portal.",
@@ -426,6 +432,14 @@ def test_a_short_answer_on_learners_records_carries_its_question(question, answe
 )
 def test_the_boycott_in_everyday_words(text):
     assert shown(text) == ["boycott-school-census"]
+
+
+def test_a_school_place_not_refused_for_a_childs_nationality_is_admissions_law():
+    text = (
+        "Admission authorities must not refuse to admit a child to a school because of "
+        "their nationality."
+    )
+    assert shown(text) == []
 
 
 def test_the_boycotts_coalition_named_on_another_campaign_is_only_a_suggestion():
