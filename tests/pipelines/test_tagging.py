@@ -425,6 +425,8 @@ def test_a_short_answer_on_learners_records_carries_its_question(question, answe
         # Information collected for education, used to find families.
         "Information we collect for education must never be used to locate families for "
         "immigration purposes.",
+        # A parent's words for the form: a slip from his class.
+        "My son came home from his class with a slip asking which country he was born in.",
         # The Home Department asking where schoolchildren are.
         "The Home Department has sought the whereabouts of schoolchildren believed to be "
         "without leave to remain.",
@@ -432,6 +434,43 @@ def test_a_short_answer_on_learners_records_carries_its_question(question, answe
 )
 def test_the_boycott_in_everyday_words(text):
     assert shown(text) == ["boycott-school-census"]
+
+
+def test_a_group_introduced_by_its_earlier_campaign_is_not_about_it():
+    text = (
+        "Against Borders for Children, the group best known for persuading parents to "
+        "refuse the school census nationality questions, has turned to hospital charges."
+    )
+    assert shown(text) == []
+
+
+def test_university_applicants_information_and_the_home_office_is_not_pupils():
+    question = (
+        "To ask the Secretary of State for Education whether her Department shares "
+        "information about university applicants with the Home Office."
+    )
+    assert shown(question) == ["student-data"]
+
+
+def test_a_placement_reason_logged_separately_from_a_criminal_record_is_the_ap_census():
+    """'Separately from' is not 'separate from' the campaign (a comparison)."""
+    text = (
+        "Where a child is taught off-site because of offending, that is logged in their "
+        "education history, separately from any criminal record."
+    )
+    assert shown(text) == ["labels-last-a-lifetime"]
+
+
+def test_teaching_excellence_ratings_later_linked_to_fees_are_not_records_linked():
+    """Ratings made from metrics that draw on the student record: a metric, not records
+    linked or seen."""
+    text = (
+        "Teaching Excellence Framework: Results\nThe results published today rate "
+        "universities on metrics drawn from the student survey and the HESA student record. "
+        "Several universities with excellent teaching were rated bronze. Will the Minister "
+        "commit to a review before the ratings are linked to fees?"
+    )
+    assert shown(text) == []
 
 
 def test_a_school_place_not_refused_for_a_childs_nationality_is_admissions_law():
