@@ -473,6 +473,25 @@ def test_teaching_excellence_ratings_later_linked_to_fees_are_not_records_linked
     assert shown(text) == []
 
 
+def test_the_instrument_named_as_the_first_of_a_range_of_instruments_is_in_passing():
+    text = (
+        "Since 2015 the Department has made well over a hundred statutory instruments, "
+        "from SI 2017/807 to the regulations on relationships education. My concern is "
+        "the workload of head teachers."
+    )
+    tags = tag_text(RULES, text, ["uksi/2017/807"])
+    assert [(tag.campaign, tag.status) for tag in tags] == [("labels-last-a-lifetime", "suggested")]
+    assert shown(text) == []
+
+
+def test_a_teenage_mother_placed_by_her_local_authority_is_the_ap_census():
+    text = (
+        "Will a teenage mother placed in an education setting by her local authority have "
+        "her pregnancy recorded against her name in data returned to the Department?"
+    )
+    assert shown(text) == ["labels-last-a-lifetime"]
+
+
 def test_a_school_place_not_refused_for_a_childs_nationality_is_admissions_law():
     text = (
         "Admission authorities must not refuse to admit a child to a school because of "
