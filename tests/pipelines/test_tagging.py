@@ -331,6 +331,11 @@ def test_learners_records_in_other_words_are_student_data(text):
         "Everyone who has done a funded course has an entry in a national learning log "
         "listing every grade.",
         "Colleges and training companies can look it up with the learner's unique number.",
+        # A petition's words: a college course's file held by the Government, and an
+        # undergrad's details that end up with an agency.
+        "Anyone who has done a college course since 14 has a file held by the Government.",
+        "Every undergrad's details, from home postcode to final mark, end up with a central "
+        "agency.",
         # Exam candidates' details under awarding bodies' processing agreements; a
         # record asked of a university by an employer.
         "Colleges must sign processing agreements with awarding organisations covering "
@@ -444,11 +449,17 @@ def test_a_group_introduced_by_its_earlier_campaign_is_not_about_it():
     assert shown(text) == []
 
 
-def test_university_applicants_information_and_the_home_office_is_not_pupils():
-    question = (
+@pytest.mark.parametrize(
+    "question",
+    [
         "To ask the Secretary of State for Education whether her Department shares "
-        "information about university applicants with the Home Office."
-    )
+        "information about university applicants with the Home Office.",
+        "To ask the Secretary of State for Education whether student records held by the "
+        "Higher Education Statistics Agency are shared with the Home Office for the "
+        "purposes of immigration enforcement.",
+    ],
+)
+def test_university_students_records_and_the_home_office_are_not_pupils(question):
     assert shown(question) == ["student-data"]
 
 
