@@ -176,22 +176,30 @@ def walk_pays(reader: Reader, items_sql: str, params: dict[str, Any], limit: int
     long.)
 
     The items are counted only as far as the answer needs: items x items > WALK_FACTOR x
-    limit x events is items >= `enough`. At a million events, counting all 30,000
+    limit x events for any items >= `enough`. At a million events, counting all 30,000
     citations of SI 2016/808 took 2.4 ms a page, the 950 a front page's three events
     need 0.1 ms."""
     events = reader.rows("select max(rowid) from events")[0][0] or 0
     enough = math.isqrt(int(WALK_FACTOR * limit * events)) + 1
-    counted = reader.rows(
-        f"select count(*) from ({items_sql} limit :enough)", {**params, "enough": enough}
-    )
-    return counted[0][0] >= enough
+    items = count_up_to(reader, items_sql, params, enough)
+    return items * items > WALK_FACTOR * limit * events
+
+
+def count_up_to(reader: Reader, rows_sql: str, params: dict[str, Any], most: int) -> int:
+    """How many rows `rows_sql` selects, counting no further than `most`: what a choice
+    of way needs when any count from `most` up gives the same answer."""
+    rows = reader.rows(f"select count(*) from ({rows_sql} limit :most)", {**params, "most": most})
+    return int(rows[0][0])
+
+
+#: A row for each of a campaign's (:campaign) tags, shown or not: how big it is.
+CAMPAIGN_TAGS_SQL = "select 1 from item_campaigns where campaign = :campaign"
 
 
 def walks(reader: Reader, slug: str, limit: int) -> bool:
     """Whether walking the timeline finds `limit` of the campaign's events sooner than
     reading all of them (`walk_pays`)."""
-    tags = "select 1 from item_campaigns where campaign = :campaign"
-    return walk_pays(reader, tags, {"campaign": slug}, limit)
+    return walk_pays(reader, CAMPAIGN_TAGS_SQL, {"campaign": slug}, limit)
 
 
 #: How many of the newest items show how densely a search's words match.
@@ -213,18 +221,18 @@ def search_walks(reader: Reader, slug: str, match: str, limit: int) -> bool:
     """Whether a campaign page searched for `match` should walk the timeline rather than
     read every item the words match: they match so many that reading them costs more
     than walking until `limit` of the campaign's matching events turn up. The share is
-    read from the newest items, where a walk starts: 2 to 3 ms at a million events."""
+    read from the newest items, where a walk starts: 2 to 3 ms at a million events. The
+    campaign's tags are counted only as far as the answer needs (`count_up_to`)."""
     rows = reader.rows(
-        f"""select
-          (select count(*) from item_campaigns where campaign = :campaign),
-          (select max(rowid) from items),
-          ({NEWEST_MATCHES_SQL})""",
-        {"campaign": slug, "q": match, "window": DENSITY_WINDOW},
+        f"select (select max(rowid) from items), ({NEWEST_MATCHES_SQL})",
+        {"q": match, "window": DENSITY_WINDOW},
     )
-    tags, newest, found = rows[0]
-    if not tags or not newest:
+    newest, found = rows[0]
+    if not newest or not found:
         return False
     share = share_of_newest(found, newest)
+    enough = math.floor(SEARCH_WALK_FACTOR * limit / (share * share)) + 1
+    tags = count_up_to(reader, CAMPAIGN_TAGS_SQL, {"campaign": slug}, enough)
     return share * share * tags > SEARCH_WALK_FACTOR * limit
 
 
