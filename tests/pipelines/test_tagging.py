@@ -557,6 +557,38 @@ def test_a_privacy_notice_in_an_item_about_children_is_not_for_learners():
     assert "student-data" not in shown(guide)
 
 
+def test_recorded_lectures_are_teaching_not_learners_records():
+    """ "Access to recordings" is not access to records: lecture recordings are the
+    lecturers' teaching, in the one-item backstop as in the one-sentence rule."""
+    evidence = (
+        "Students with caring duties now expect recorded lectures. Access to recordings "
+        "lets learners revise at their own pace, though some staff see fewer at live classes."
+    )
+    assert "student-data" not in shown(evidence)
+
+
+def test_a_colleges_paperwork_on_its_students_passed_on_under_the_tfe_bill():
+    """The Technical and Further Education Bill's sharing of information about students,
+    in a speaker's words: a college's enrolment paperwork."""
+    speech = (
+        "Technical and Further Education Bill. The Bill lets colleges send the enrolment "
+        "paperwork of their students to councils and to the Department."
+    )
+    assert shown(speech) == ["student-data"]
+
+
+def test_records_matched_for_more_than_repayments_are_linked_records():
+    """Repayments linked to earnings are the loan's workings; borrowers' files matched
+    with tax records "for more than collecting repayments" are the records linked."""
+    petition = (
+        "Stop matching graduates' student finance files with their tax and benefit records. "
+        "Ask borrowers before using their details for more than collecting repayments."
+    )
+    fees = "Students will pay nothing up front, and repayments remain linked to earnings."
+    assert shown(petition) == ["student-data"]
+    assert shown(fees) == []
+
+
 def test_the_home_office_paying_for_a_scheme_is_not_pupil_records_going_to_it():
     """Police tell schools of domestic abuse overnight, with Home Office support: the
     records go from the police to schools."""
