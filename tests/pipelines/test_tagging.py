@@ -589,6 +589,38 @@ def test_records_matched_for_more_than_repayments_are_linked_records():
     assert shown(fees) == []
 
 
+def test_medical_needs_alone_are_a_reason_not_also_a_setting():
+    """ "Medical needs" is one of the reasons the AP census records; a setting is the
+    medical needs provision or unit that teaches such children. A college told of a
+    student's medical needs is not alternative provision."""
+    college = (
+        "When my son enrolled at college he gave them his medical needs and grades, and "
+        "now a central government lookup shows them to employers."
+    )
+    provision = (
+        "For every pupil taught in medical needs provision, tell us the main reason "
+        "they were placed: anxiety, a physical illness, or expecting a baby."
+    )
+    assert "labels-last-a-lifetime" not in shown(college)
+    assert "labels-last-a-lifetime" in shown(provision)
+
+
+def test_a_student_named_to_prevent_is_a_referral_not_student_data():
+    referral = (
+        "Lecturers feel under pressure to pass on a student's name to the Prevent "
+        "programme after one remark about radicalisation in a seminar."
+    )
+    assert shown(referral) == []
+
+
+def test_a_university_admissions_form_handed_on_is_student_data():
+    question = (
+        "What safeguards apply when what an applicant wrote on the university admissions "
+        "form is handed to civil servants and approved researchers?"
+    )
+    assert shown(question) == ["student-data"]
+
+
 def test_the_home_office_paying_for_a_scheme_is_not_pupil_records_going_to_it():
     """Police tell schools of domestic abuse overnight, with Home Office support: the
     records go from the police to schools."""
