@@ -621,6 +621,26 @@ def test_a_university_admissions_form_handed_on_is_student_data():
     assert shown(question) == ["student-data"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Former apprentices never knew a file on their courses existed that strangers could "
+        "search.",
+        "Once a student's file is in that chain, she cannot find out who has seen it.",
+    ],
+)
+def test_a_learners_file_open_to_search_or_seen_by_others_is_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+def test_a_learners_details_handed_over_under_the_tfe_bill_are_information_about_students():
+    speech = (
+        "Technical and Further Education Bill. A girl who enrols at her local college hands "
+        "over her address, her background and her results."
+    )
+    assert shown(speech) == ["student-data"]
+
+
 def test_the_home_office_paying_for_a_scheme_is_not_pupil_records_going_to_it():
     """Police tell schools of domestic abuse overnight, with Home Office support: the
     records go from the police to schools."""
