@@ -351,7 +351,8 @@ def found_since(params: dict[str, Any], limit: int, *, timeline_columns: bool) -
                 {**params, "limit": limit},
             )
         ]
-        return rows_by_id(conn, ids, full=True)
+        # A feed's entries show no citations or notes.
+        return rows_by_id(conn, ids, full=False)
 
     return Floor((read,))
 
@@ -373,7 +374,7 @@ def campaign_feed(params: dict[str, Any], limit: int) -> Floor:
                     {**params, "limit": limit},
                 )
             ]
-            return rows_by_id(conn, ids, full=True)
+            return rows_by_id(conn, ids, full=False)
 
         return read
 

@@ -62,5 +62,5 @@ async def campaign_calendar(datasette: Datasette, request: Request) -> Response:
 def upcoming_of_campaign(reader: Reader, slug: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return (
         campaign_or_404(reader, slug),
-        campaign_events(reader, slug, upcoming_query(limit=200), why_shown=False),
+        campaign_events(reader, slug, upcoming_query(limit=200), compact=True),
     )

@@ -177,9 +177,9 @@ def embed_context(reader: Reader, slug: str, options: EmbedOptions) -> dict[str,
         "campaign": campaign_or_404(reader, slug),
         "messages": options.messages,
         "upcoming": campaign_events(
-            reader, slug, upcoming_query(limit=EMBED_UPCOMING), why_shown=False
+            reader, slug, upcoming_query(limit=EMBED_UPCOMING), compact=True
         ),
         "events": campaign_events(
-            reader, slug, past_query(clauses, params, "", options.limit), why_shown=False
+            reader, slug, past_query(clauses, params, "", options.limit), compact=True
         ),
     }

@@ -138,7 +138,7 @@ def campaign_feed_events(reader: Reader, slug: str) -> tuple[dict[str, Any], lis
     campaign = campaign_or_404(reader, slug)
     sql = CAMPAIGN_FEED_WALK if walks(reader, slug, FEED_SIZE) else CAMPAIGN_FEED_IDS
     ids = reader.rows(sql, {"campaign": slug, "limit": FEED_SIZE})
-    return campaign, events_by_id(reader, [row[0] for row in ids])
+    return campaign, events_by_id(reader, [row[0] for row in ids], compact=True)
 
 
 async def new_since_feed(datasette: Datasette, request: Request) -> Response:
@@ -158,4 +158,4 @@ async def new_since_feed(datasette: Datasette, request: Request) -> Response:
 
 def events_found_since(reader: Reader, since: str) -> list[dict[str, Any]]:
     ids = reader.rows(NEW_SINCE_IDS, {"since": since, "limit": FEED_SIZE})
-    return events_by_id(reader, [row[0] for row in ids])
+    return events_by_id(reader, [row[0] for row in ids], compact=True)

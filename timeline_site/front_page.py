@@ -30,10 +30,10 @@ def front_page_context(reader: Reader) -> dict[str, Any]:
             {
                 **dict(row),
                 "latest": campaign_events(
-                    reader, slug, past_query([], {}, "", LATEST_SHOWN), why_shown=False
+                    reader, slug, past_query([], {}, "", LATEST_SHOWN), compact=True
                 ),
                 "upcoming": campaign_events(
-                    reader, slug, upcoming_query(UPCOMING_SHOWN), why_shown=False
+                    reader, slug, upcoming_query(UPCOMING_SHOWN), compact=True
                 ),
             }
         )

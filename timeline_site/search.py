@@ -318,4 +318,4 @@ def search_feed_events(reader: Reader, request: Request) -> tuple[SearchForm, li
     ids: list[str] = []
     if not query.empty or form.filtered:
         ids = EventSearch.of(form, query).event_ids(reader, FOUND_FIRST, FEED_SIZE)
-    return form, events_by_id(reader, ids)
+    return form, events_by_id(reader, ids, compact=True)

@@ -43,6 +43,41 @@ def test_a_page_reads_everything_it_shows_in_one_trip_to_an_sql_thread(site_db, 
     assert len(trips) == 1
 
 
+@pytest.mark.parametrize(
+    ("path", "compact"),
+    [
+        (f"/campaign/{CENSUS}", False),
+        ("/si/uksi/2016/808", False),
+        ("/search?q=census", False),
+        (f"/embed/{AP_CENSUS}", True),
+        ("/", True),
+        (f"/timeline/campaign_feed.atom?campaign={CENSUS}", True),
+        ("/timeline/new_since.atom?since=2000-01-01", True),
+    ],
+)
+def test_a_list_of_events_reads_only_what_it_shows(site_db, monkeypatch, path, compact):
+    """Each event's campaigns (which no list shows) and, in compact lists and feeds, its
+    citations and note are subqueries run for every row: a third of a feed's statement
+    at a million events."""
+    statements: list[tuple[str, dict]] = []
+    rows = Reader.rows
+
+    def recorded(self, sql, params=None):
+        statements.append((sql, params or {}))
+        return rows(self, sql, params)
+
+    monkeypatch.setattr(Reader, "rows", recorded)
+    assert get(site_db, path).status_code == 200
+    listing = [(sql, params) for sql, params in statements if "items.metadata" in sql]
+    assert listing
+    conn = sqlite3.connect(site_db)
+    for sql, params in listing:
+        plan = " ".join(row[3] for row in conn.execute(f"explain query plan {sql}", params))
+        assert "rule_tag" not in plan  # the timeline view's campaigns of each event
+        assert ("citations" in plan) is not compact
+        assert ("notes" in plan) is not compact
+
+
 def test_each_statement_keeps_the_sites_time_limit(site_db):
     def slow(reader: Reader) -> list[sqlite3.Row]:
         reader.time_limit_ms = 50
