@@ -264,6 +264,8 @@ def test_students_access_to_information_is_not_their_records_seen():
         # The qualifications register under another name.
         "Employers may check the unit results held about each adult in the national "
         "achievement register.",
+        "Each young person leaves a ledger of qualifications that any registered training "
+        "organisation may query.",
     ],
 )
 def test_learners_records_in_other_words_are_student_data(text):
