@@ -643,6 +643,22 @@ def test_a_learners_details_handed_over_under_the_tfe_bill_are_information_about
     assert shown(speech) == ["student-data"]
 
 
+def test_how_long_an_apprentices_information_is_kept_is_student_data():
+    motion = (
+        "Everyone starting an apprenticeship should be told how long the information they "
+        "give will be kept."
+    )
+    assert shown(motion) == ["student-data"]
+
+
+def test_a_vacancy_at_the_learning_records_service_is_not_about_its_records():
+    advert = (
+        "Vacancy: Learning Records Service. We are recruiting a service desk analyst in "
+        "Coventry. Closing date for applications is the end of the month."
+    )
+    assert shown(advert) == []
+
+
 def test_the_home_office_paying_for_a_scheme_is_not_pupil_records_going_to_it():
     """Police tell schools of domestic abuse overnight, with Home Office support: the
     records go from the police to schools."""
