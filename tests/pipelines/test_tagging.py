@@ -659,6 +659,45 @@ def test_a_vacancy_at_the_learning_records_service_is_not_about_its_records():
     assert shown(advert) == []
 
 
+def test_collecting_pupils_passports_is_not_a_school_trips_collective_passport():
+    """ "Collect passports" stems as "collective passport" does (a school trip's list of
+    travellers, which the boycott excludes): only the exact words are the trip's."""
+    letter = (
+        "We were told to collect passports, but only from the children who had joined from "
+        "abroad. Does the Minister accept that asking schools where children were born has "
+        "led to this?"
+    )
+    assert shown(letter) == ["boycott-school-census"]
+
+
+def test_families_who_will_not_say_where_their_children_were_born_are_the_boycott():
+    news = (
+        "Families at the primary school have said they will not say where their children were born."
+    )
+    assert shown(news) == ["boycott-school-census"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The answers form part of the return the college makes to the funding agency about "
+        "every learner.",
+        "The firm said it had checked his learner number. That number was not for any "
+        "company with a login to look him up.",
+    ],
+)
+def test_a_learners_return_or_number_in_other_words_is_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+def test_jobs_at_the_agency_that_runs_the_learning_records_service_are_not_its_records():
+    news = (
+        "The agency that funds colleges is to create 150 jobs, including on the team that "
+        "runs the Learning Records Service."
+    )
+    assert shown(news) == []
+
+
 def test_the_home_office_paying_for_a_scheme_is_not_pupil_records_going_to_it():
     """Police tell schools of domestic abuse overnight, with Home Office support: the
     records go from the police to schools."""
