@@ -30,7 +30,16 @@ Dated = list[tuple[str, str]]
 #: One way of reading a page's rows: (connection, parameters) -> rows shown.
 Way = Callable[[sqlite3.Connection, dict[str, Any]], Rows]
 
-SHOWN_ITEMS = "select item_id from item_tags where campaign = :campaign and shown"
+#: A campaign's shown items, from the tables (the item_tags view tests each tag against
+#: its campaign's threshold with a subquery of its own).
+SHOWN_ITEMS = """select c.item_id from item_campaigns c
+  where c.campaign = :campaign
+    and (c.status = 'confirmed'
+         or c.score >= (select show_suggested_from from campaigns where slug = :campaign))
+    and not exists (select 1 from tag_overrides o
+                    where o.item_id = c.item_id and o.campaign = :campaign)
+  union all
+  select item_id from tag_overrides where campaign = :campaign and action = 'add'"""
 #: The same, for one event at a time, through primary keys: what a walk asks.
 SHOWN_EVENT = """(exists (select 1 from item_campaigns c
       where c.item_id = e.item_id and c.campaign = :campaign

@@ -24,6 +24,7 @@ from markupsafe import escape
 from timeline_site.addresses import public_url
 from timeline_site.queries import (
     SHOWN_CONDITION,
+    SHOWN_ITEMS_SQL,
     Reader,
     campaign_or_404,
     events_by_id,
@@ -44,10 +45,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 #: A campaign's events, newest found first: read all of them and sort, or (`WALK`) walk
 #: the first_seen index testing each event, whichever `walks` says is faster.
-CAMPAIGN_FEED_IDS = """
+CAMPAIGN_FEED_IDS = f"""
     select events.id from events
-    where events.item_id in (select item_id from item_tags where campaign = :campaign and shown)
-      and events.superseded_at is null
+    where events.item_id in ({SHOWN_ITEMS_SQL}) and events.superseded_at is null
     order by events.first_seen desc, events.date desc, events.id limit :limit"""
 CAMPAIGN_FEED_WALK = f"""
     select events.id from events

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 from datasette.database import Database, QueryInterrupted
 
+from tests.support.database import new_database
 from tests.support.site import AP_CENSUS, CENSUS, get, site_read
 from timeline_site import queries
 from timeline_site.queries import Reader, walk_pays
@@ -76,6 +77,40 @@ def test_a_list_of_events_reads_only_what_it_shows(site_db, monkeypatch, path, c
         assert "rule_tag" not in plan  # the timeline view's campaigns of each event
         assert ("citations" in plan) is not compact
         assert ("notes" in plan) is not compact
+
+
+def test_a_campaigns_shown_items_are_the_shown_rows_of_the_item_tags_view(tmp_path):
+    """SHOWN_ITEMS_SQL reads what the view shows from its tables, the campaign's
+    threshold once rather than for every tag: confirmed tags, suggested ones from the
+    threshold up, never one staff removed, always one staff added."""
+    db = new_database(tmp_path / "timeline.db")
+    threshold = db.execute(
+        "select show_suggested_from from campaigns where slug = ?", [CENSUS]
+    ).fetchone()[0]
+    tags = {
+        "confirmed": ("confirmed", 0.1),
+        "above": ("suggested", threshold),
+        "below": ("suggested", threshold - 0.01),
+        "removed": ("confirmed", 1.0),
+        "added back": ("suggested", threshold - 0.01),
+    }
+    overrides = {"removed": "remove", "added back": "add", "added": "add"}
+    db["items"].insert_all({"id": item_id, "source": "hansard"} for item_id in [*tags, "added"])
+    db["item_campaigns"].insert_all(
+        {"item_id": item_id, "campaign": CENSUS, "status": status, "score": score}
+        for item_id, (status, score) in tags.items()
+    )
+    db["tag_overrides"].insert_all(
+        {"item_id": item_id, "campaign": CENSUS, "action": action, "reason": "staff"}
+        for item_id, action in overrides.items()
+    )
+
+    def items(sql: str) -> list[str]:
+        return sorted(row[0] for row in db.execute(sql, {"campaign": CENSUS}))
+
+    view = items("select item_id from item_tags where campaign = :campaign and shown")
+    assert view == ["above", "added", "added back", "confirmed"]
+    assert items(queries.SHOWN_ITEMS_SQL) == view
 
 
 def test_each_statement_keeps_the_sites_time_limit(site_db):
