@@ -173,8 +173,7 @@ def event_ids_sql(query: EventQuery) -> str:
     their events from the item index. `items` is joined only when a condition needs it.
     """
     shown = SHOWN_CONDITION if query.walk else f"events.item_id in ({SHOWN_ITEMS_SQL})"
-    conditions = [shown]
-    conditions += ["events.superseded_at is null", *query.clauses]
+    conditions = [shown, "events.superseded_at is null", *query.clauses]
     if query.match:
         conditions += [MATCH_PROBE if query.walk else MATCH_CONDITION, CURRENT_TEXT_CONDITION]
     if query.instruments:
