@@ -698,6 +698,42 @@ def test_jobs_at_the_agency_that_runs_the_learning_records_service_are_not_its_r
     assert shown(news) == []
 
 
+def test_a_speech_in_the_herb_public_bill_committee_on_clause_74_is_student_data():
+    """The Bill's committee is named "Higher Education and Research Public Bill
+    Committee": a speech under its heading on clause 74 is on the Bill's clauses."""
+    speech = (
+        "Higher Education and Research Public Bill Committee. I do not believe anyone who "
+        "pressed submit in January thought they were agreeing to this."
+    )
+    heading = Context("Clause 74: information to be provided to the OfS: applications")
+    assert shown(speech, heading) == ["student-data"]
+
+
+def test_the_office_for_students_powers_over_students_records_are_student_data():
+    speech = (
+        "Higher Education and Research Bill. Clause 61 gives the Office for Students a power "
+        "to require a provider to hand over information and pass it on. Much of it concerns "
+        "individual students: their course, their progress, their finances."
+    )
+    assert shown(speech) == ["student-data"]
+
+
+def test_a_colleges_enrolment_book_opened_under_the_tfe_bill_is_student_data():
+    speech = (
+        "Technical and Further Education Bill. The clause opens the enrolment book of every "
+        "college to the local council and to Whitehall."
+    )
+    assert shown(speech) == ["student-data"]
+
+
+def test_pupil_files_supplied_to_border_enforcement_are_the_boycotts():
+    news = (
+        "Addresses drawn from the department's archive of pupil files were supplied to "
+        "border enforcement officials."
+    )
+    assert shown(news) == ["boycott-school-census"]
+
+
 def test_the_home_office_paying_for_a_scheme_is_not_pupil_records_going_to_it():
     """Police tell schools of domestic abuse overnight, with Home Office support: the
     records go from the police to schools."""
