@@ -100,7 +100,13 @@ def campaign_page_context(reader: Reader, slug: str, filters: Filters) -> dict[s
     clauses, params = filters.where()
     events = campaign_events(reader, slug, past_query(clauses, params, filters.q, PAGE_SIZE + 1))
     events, older = date_page(events, PAGE_SIZE)
-    upcoming = campaign_events(reader, slug, upcoming_query())
+    # Upcoming events only on the unfiltered first page, so filters read true; other
+    # pages need only know whether there are any (for the calendar link): one event, not
+    # twenty read whole (2 of the oldest page's 11 ms of SQL at a million events).
+    shows_upcoming = filters == Filters()
+    upcoming = campaign_events(
+        reader, slug, upcoming_query() if shows_upcoming else upcoming_query(limit=1)
+    )
     return {
         "campaign": campaign,
         "filters": filters,
@@ -109,8 +115,7 @@ def campaign_page_context(reader: Reader, slug: str, filters: Filters) -> dict[s
             "source": list(SOURCE_LABELS),
             "year": timeline_years(reader),
         },
-        # Upcoming events only on the unfiltered first page, so filters read true.
-        "upcoming": upcoming if filters == Filters() else [],
+        "upcoming": upcoming if shows_upcoming else [],
         "has_upcoming": bool(upcoming),
         "months": by_month(events),
         "older": older,

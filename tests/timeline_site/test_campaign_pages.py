@@ -18,6 +18,17 @@ from timeline_site import queries
 from timeline_spiders.items import Tag
 
 
+def test_a_filtered_page_links_the_calendar_having_read_one_date_coming_up(site_db, monkeypatch):
+    """Only the unfiltered first page lists the dates coming up; the others link the
+    calendar when there are any, which one date read says as well as twenty."""
+    statements = recorded_statements(monkeypatch)
+    page = get(site_db, f"/campaign/{CENSUS}?kind=debate").text
+    assert f"/campaign/{CENSUS}.ics" in page
+    assert "Census day, spring 2030" not in page
+    coming_up = [params for sql, params in statements if "events.date > :today" in sql]
+    assert [params["limit"] for params in coming_up] == [1]
+
+
 def test_an_unknown_campaign_is_a_404(site_db):
     assert get(site_db, "/campaign/no-such-campaign").status_code == 404
     assert get(site_db, "/embed/no-such-campaign").status_code == 404

@@ -8,7 +8,7 @@ import pytest
 from datasette.database import Database, QueryInterrupted
 
 from tests.support.database import new_database
-from tests.support.site import AP_CENSUS, CENSUS, get, site_read
+from tests.support.site import AP_CENSUS, CENSUS, get, recorded_statements, site_read
 from timeline_site import queries
 from timeline_site.queries import Reader, walk_pays
 
@@ -60,14 +60,7 @@ def test_a_list_of_events_reads_only_what_it_shows(site_db, monkeypatch, path, c
     """Each event's campaigns (which no list shows) and, in compact lists and feeds, its
     citations and note are subqueries run for every row: a third of a feed's statement
     at a million events."""
-    statements: list[tuple[str, dict]] = []
-    rows = Reader.rows
-
-    def recorded(self, sql, params=None):
-        statements.append((sql, params or {}))
-        return rows(self, sql, params)
-
-    monkeypatch.setattr(Reader, "rows", recorded)
+    statements = recorded_statements(monkeypatch)
     assert get(site_db, path).status_code == 200
     listing = [(sql, params) for sql, params in statements if "items.metadata" in sql]
     assert listing
