@@ -734,6 +734,37 @@ def test_pupil_files_supplied_to_border_enforcement_are_the_boycotts():
     assert shown(news) == ["boycott-school-census"]
 
 
+def test_clearing_opening_on_results_day_is_not_ucas_opening_its_files():
+    """UCAS's applications data passed on needs it opened to others ("open ... to"), not
+    clearing opening on results day with the exams regulator in the next breath."""
+    news = (
+        "Students collected their A-level results, with UCAS reporting a record number of "
+        "applicants accepted. Clearing opens today for those who missed their offers, the "
+        "exams regulator said."
+    )
+    files = (
+        "Opening the person-level files the admissions service keeps to bona fide "
+        "academics is not a trivial step."
+    )
+    assert shown(news) == []
+    assert shown(files) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Are the personal details young people give when they apply for a university place "
+        "passed on to another department?",
+        "The power lets the regulator require the body that runs university admissions to "
+        "hand over the forms filled in by every applicant.",
+        "The provision would oblige colleges to send councils information about every young "
+        "person who enrols, and let councils pass it on.",
+    ],
+)
+def test_applicants_and_young_peoples_information_passed_on_in_other_words(text):
+    assert shown(text) == ["student-data"]
+
+
 def test_the_home_office_paying_for_a_scheme_is_not_pupil_records_going_to_it():
     """Police tell schools of domestic abuse overnight, with Home Office support: the
     records go from the police to schools."""
