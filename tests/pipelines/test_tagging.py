@@ -690,6 +690,14 @@ def test_a_learners_return_or_number_in_other_words_is_student_data(text):
     assert shown(text) == ["student-data"]
 
 
+def test_the_learning_records_services_staffing_is_not_its_records():
+    answer = (
+        "Learning Records Service: Staff. The team has 14 full-time equivalent posts; "
+        "vacancies are advertised on the Civil Service Jobs website."
+    )
+    assert shown(answer) == []
+
+
 def test_jobs_at_the_agency_that_runs_the_learning_records_service_are_not_its_records():
     news = (
         "The agency that funds colleges is to create 150 jobs, including on the team that "
@@ -763,6 +771,30 @@ def test_clearing_opening_on_results_day_is_not_ucas_opening_its_files():
 )
 def test_applicants_and_young_peoples_information_passed_on_in_other_words(text):
     assert shown(text) == ["student-data"]
+
+
+def test_the_office_for_students_notice_to_its_job_applicants_is_not_for_learners():
+    notice = (
+        "Office for Students: privacy notice for job applicants. When you apply for a job "
+        "with us we collect your name and qualifications, and share information with "
+        "referees."
+    )
+    assert shown(notice) == []
+
+
+def test_a_pupils_address_passed_to_find_someone_in_the_country_unlawfully_is_the_boycotts():
+    notice = (
+        "The department may pass limited details about a pupil, such as a current address "
+        "and school, to another part of government trying to locate someone who may be in "
+        "the country unlawfully."
+    )
+    assert shown(notice) == ["boycott-school-census"]
+
+
+def test_details_that_flow_into_records_on_learners_are_student_data():
+    assert shown("These details also flow into the department's records on learners.") == [
+        "student-data"
+    ]
 
 
 def test_the_home_office_paying_for_a_scheme_is_not_pupil_records_going_to_it():
