@@ -101,11 +101,15 @@ def campaign_page_context(reader: Reader, slug: str, filters: Filters) -> dict[s
     events = campaign_events(reader, slug, past_query(clauses, params, filters.q, PAGE_SIZE + 1))
     events, older = date_page(events, PAGE_SIZE)
     # Upcoming events only on the unfiltered first page, so filters read true; other
-    # pages need only know whether there are any (for the calendar link): one event, not
-    # twenty read whole (2 of the oldest page's 11 ms of SQL at a million events).
+    # pages need only know whether there are any (for the calendar link): one event,
+    # compact, not twenty read whole (2 of the oldest page's 11 ms of SQL at a million
+    # events).
     shows_upcoming = filters == Filters()
     upcoming = campaign_events(
-        reader, slug, upcoming_query() if shows_upcoming else upcoming_query(limit=1)
+        reader,
+        slug,
+        upcoming_query() if shows_upcoming else upcoming_query(limit=1),
+        compact=not shows_upcoming,
     )
     return {
         "campaign": campaign,

@@ -3,6 +3,7 @@ statement under Datasette's time limit."""
 
 import math
 import sqlite3
+from contextlib import closing
 
 import pytest
 from datasette.database import Database, QueryInterrupted
@@ -64,12 +65,12 @@ def test_a_list_of_events_reads_only_what_it_shows(site_db, monkeypatch, path, c
     assert get(site_db, path).status_code == 200
     listing = [(sql, params) for sql, params in statements if "items.metadata" in sql]
     assert listing
-    conn = sqlite3.connect(site_db)
-    for sql, params in listing:
-        plan = " ".join(row[3] for row in conn.execute(f"explain query plan {sql}", params))
-        assert "rule_tag" not in plan  # the timeline view's campaigns of each event
-        assert ("citations" in plan) is not compact
-        assert ("notes" in plan) is not compact
+    with closing(sqlite3.connect(site_db)) as conn:
+        for sql, params in listing:
+            plan = " ".join(row[3] for row in conn.execute(f"explain query plan {sql}", params))
+            assert "rule_tag" not in plan  # the timeline view's campaigns of each event
+            assert ("citations" in plan) is not compact
+            assert ("notes" in plan) is not compact
 
 
 def test_a_campaigns_shown_items_are_the_shown_rows_of_the_item_tags_view(tmp_path):
