@@ -1541,3 +1541,78 @@ def test_the_rules_are_made_once_per_text_of_the_file_and_again_after_an_edit(tm
     edited = load_rules(rules_file)
     assert edited is not first
     assert edited != first
+
+
+# dev1610- to dev1640- (2 December, third session): the classes their misses fell into.
+
+
+def test_a_peer_on_candidates_particulars_lent_to_researchers_under_herb_is_student_data():
+    """The Higher Education and Research Bill's debates speak of learners and what is
+    sent about them in many words ("sixth-formers", "particulars", "lent")."""
+    heading = Context(
+        "Higher Education and Research Bill: Report (2nd Day)", "the debate's heading"
+    )
+    speech = (
+        "My Lords, a sixth-former filling in her form expects her particulars to reach the "
+        "universities she chose, not to be lent to any researcher the Minister approves."
+    )
+    assert shown(speech, heading) == ["student-data"]
+    elsewhere = "A sixth-former's particulars may be lent to a researcher in any sector."
+    assert shown(elsewhere) == []
+
+
+def test_research_councils_in_the_herb_debate_are_not_students_data():
+    speech = (
+        "Higher Education and Research Bill. Researchers must have confidence that their "
+        "grants are decided by peers, and the councils will share information between them."
+    )
+    assert shown(speech) == []
+
+
+def test_colleges_records_circulated_under_part_5_of_the_digital_economy_bill_are_student_data():
+    speech = (
+        "Digital Economy Bill. Under Part 5 a college's list of who left a course, and why, "
+        "would be circulated to the council, the jobcentre and the police."
+    )
+    assert shown(speech) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What information does the Office for Students require providers to return on each "
+        "student, and will it be shared with the Student Loans Company?",
+        "Which bodies may see the entries in the Data Futures collection?",
+        "How many candidate files were loaded into the achievement ledger, and who may see them?",
+        "Can a college look up every certificate she has sat since 1990 on the register?",
+    ],
+)
+def test_learners_records_in_an_agencys_or_a_learners_words_are_student_data(question):
+    assert shown(question) == ["student-data"]
+
+
+def test_si_2016_808_among_the_instruments_a_department_laid_is_not_the_boycotts():
+    answer = (
+        "The Department laid 41 statutory instruments in 2016, including S.I. 2016/808; "
+        "29 were subject to the negative procedure."
+    )
+    (tag,) = tag_text(RULES, answer, ["uksi/2016/808"])
+    assert (tag.campaign, tag.status, tag.score) == ("boycott-school-census", "suggested", 0.4)
+
+
+def test_immigration_officials_asking_the_education_ministry_where_a_child_is_is_the_boycotts():
+    question = (
+        "How many times did immigration officials ask the education ministry to locate a "
+        "child's family last year?"
+    )
+    assert shown(question) == ["boycott-school-census"]
+
+
+def test_learner_records_passed_to_the_home_office_are_student_data_not_the_boycotts():
+    """The boycott is about pupils' records; colleges' returns on their learners are
+    student-data's, even when the Home Office wants an address from them."""
+    petition = (
+        "Stop the Department for Education giving the Home Office the addresses colleges "
+        "send it in the Individualised Learner Record."
+    )
+    assert shown(petition) == ["student-data"]
