@@ -11,9 +11,9 @@ the campaign feed, the status page and the front page.
 
 Each page's floor (`bench/floors.py`) reads the same rows, to the same bound, in
 `sqlite3` on the same file, plus one request for `/robots.txt` to the same server: the
-cost of answering any request at all. Page and floor are measured in the same runs, in
-alternating order, after the same warm-up; a figure is the median over the runs of each
-run's p95, with min and max.
+cost of answering any request at all. Page and floor are measured in the same runs,
+sample by sample turn about (`paired_samples`), after the same warm-up; a figure is the
+median over the runs of each run's p95, with min and max.
 
 What gates a page's figure, besides p95 < 100 ms and p95 <= 2x the floor:
 - no statement the page ran scans a big table (the statements are recorded while the
@@ -35,7 +35,7 @@ import re
 import sqlite3
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -423,20 +423,16 @@ async def _measure_pages(path: Path, pages: list[Page], runs: int, samples: int)
         }
         for run in range(runs):
             for page in pages if run % 2 == 0 else list(reversed(pages)):
-                page_times: list[float] = []
-                floor_times: list[float] = []
 
-                async def page_turn(page: Page = page, times: list[float] = page_times) -> None:
-                    for n in range(samples):
-                        times.append((await get(page.urls[n % len(page.urls)]))[0])
+                async def page_sample(n: int, page: Page = page) -> float:
+                    return (await get(page.urls[n % len(page.urls)]))[0]
 
-                async def floor_turn(page: Page = page, times: list[float] = floor_times) -> None:
-                    for n in range(samples):
-                        times.append(await floor_sample(page, n % len(page.urls)))
+                async def page_floor_sample(n: int, page: Page = page) -> float:
+                    return await floor_sample(page, n % len(page.urls))
 
-                turns = (page_turn, floor_turn) if run % 2 == 0 else (floor_turn, page_turn)
-                for turn in turns:
-                    await turn()
+                page_times, floor_times = await paired_samples(
+                    page_sample, page_floor_sample, samples, run
+                )
                 result = found[page.name]
                 result["values"].append(percentile(page_times, 0.95))
                 result["baselines"].append(percentile(floor_times, 0.95))
@@ -463,6 +459,33 @@ async def _measure_pages(path: Path, pages: list[Page], runs: int, samples: int)
                 result["floor_sql_ms"].append(floor_ms)
         conn.close()
     return found
+
+
+async def paired_samples(
+    page_sample: Callable[[int], Awaitable[float]],
+    floor_sample: Callable[[int], Awaitable[float]],
+    samples: int,
+    run: int,
+) -> tuple[list[float], list[float]]:
+    """`samples` timings of a page and of its floor, taken turn about, sample by sample,
+    the page first in every other pair (which, alternating from run to run).
+
+    Measured in blocks (all of a run's page samples, then all of its floor's), a slow
+    spell of the machine (another process, a busy neighbour) fell on one side's block:
+    the embed's ratio ranged 1.3-2.1x between the runs of one full-scale measurement.
+    Sample by sample, both sides meet the same spells. Neither side gets the other's
+    hot caches either: each sample follows the other side's work, as a request on a
+    live site follows other requests (bench/README.md, figure 3)."""
+    page_times: list[float] = []
+    floor_times: list[float] = []
+    for n in range(samples):
+        if (run + n) % 2 == 0:
+            page_times.append(await page_sample(n))
+            floor_times.append(await floor_sample(n))
+        else:
+            floor_times.append(await floor_sample(n))
+            page_times.append(await page_sample(n))
+    return page_times, floor_times
 
 
 def _replay(conn: sqlite3.Connection, statements: list[tuple[str, dict[str, Any]]]) -> None:

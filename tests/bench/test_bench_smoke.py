@@ -4,6 +4,7 @@ nothing; only that every one is measured, reported, and passes its non-timing ch
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -56,6 +57,30 @@ def test_the_floor_check_compares_each_piece_of_work_at_its_best():
     replay_ms, floor_ms = pages.best_times_ms(replay, lambda: None, 5)
     assert calls["replay"] == 5
     assert replay_ms < 10 and floor_ms < 10
+
+
+def test_a_page_and_its_floor_meet_the_same_slow_spells_of_the_machine():
+    """A machine slow for the first half of a run's work (10 ms a sample, then 1 ms)
+    slows page and floor alike: their p95s are equal, not 10 against 1."""
+    order: list[str] = []
+
+    def timed(side: str):
+        async def sample(n: int) -> float:
+            order.append(side)
+            return 10.0 if len(order) <= 20 else 1.0
+
+        return sample
+
+    for run in (0, 1):
+        order.clear()
+        page_times, floor_times = asyncio.run(
+            pages.paired_samples(timed("page"), timed("floor"), 20, run)
+        )
+        assert percentile(page_times, 0.95) == percentile(floor_times, 0.95) == 10.0
+        assert sorted(page_times) == sorted(floor_times)
+        assert order[:4] == (
+            ["page", "floor", "floor", "page"] if run == 0 else ["floor", "page", "page", "floor"]
+        )
 
 
 def test_runs_alternate_and_figures_are_medians_with_spread():
