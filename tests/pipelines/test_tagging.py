@@ -1616,3 +1616,64 @@ def test_learner_records_passed_to_the_home_office_are_student_data_not_the_boyc
         "send it in the Individualised Learner Record."
     )
     assert shown(petition) == ["student-data"]
+
+
+# dev1650- to dev1680- (2 December, third session).
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The body that lends students their fees swaps information about them with the taxman.",
+        "Stop the loans company passing borrowers' course details to debt collection agencies. "
+        "It should tell each borrower who has received their personal information.",
+    ],
+)
+def test_a_student_loan_borrowers_details_passed_on_are_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who decided that adult learners' old failures should be stored forever?",
+        "The college will load every student's enrolment form into an analytics firm's system.",
+        "Adults who took an evening class in 1995 still have its details held centrally.",
+        "The progress details of adults attending English classes are passed to jobcentres.",
+        "Former students asked for copies of the emails about their marks, under data rights.",
+    ],
+)
+def test_learners_details_kept_or_passed_on_in_everyday_words_are_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+def test_a_students_own_file_of_emails_to_her_landlord_is_not_student_data():
+    text = "One student kept a file of photos and emails for months before the landlord came."
+    assert shown(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Learning Records Service is recruiting a service desk analyst in Coventry; "
+        "salary 27,000 pounds plus civil service pension.",
+        "Finance records published by the Higher Education Statistics Agency show more "
+        "universities in deficit.",
+        "Technical and Further Education Bill. Colleges will publish information about the "
+        "fifteen technical routes for students.",
+    ],
+)
+def test_student_look_alikes_from_the_same_publishers_are_not_student_data(text):
+    assert shown(text) == []
+
+
+def test_a_sponsored_walk_or_a_summer_born_admission_elsewhere_does_not_halve_the_boycott():
+    """A visa sponsor or a school refusing a place because of nationality are not the
+    census asking; a sponsored walk and an admissions authority elsewhere in a long
+    item do not make the census's question any less the boycott's."""
+    asking = "Schools now ask where our children were born and which passport they have."
+    assert shown(asking) == ["boycott-school-census"]
+    walk = "Parents raised 4,000 pounds with a sponsored walk. "
+    admissions = "Admissions authorities insist summer-born children skip reception. "
+    assert shown(walk + asking) == ["boycott-school-census"]
+    assert shown(admissions + asking) == ["boycott-school-census"]
