@@ -1677,3 +1677,55 @@ def test_a_sponsored_walk_or_a_summer_born_admission_elsewhere_does_not_halve_th
     admissions = "Admissions authorities insist summer-born children skip reception. "
     assert shown(walk + asking) == ["boycott-school-census"]
     assert shown(admissions + asking) == ["boycott-school-census"]
+
+
+# dev1690- to dev1720- (2 December, third session).
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The nursing school sent each student's disability support plan to the hospitals, "
+        "and students had not agreed to their diagnoses being shared.",
+        "Tutors can see contextual markers supplied by the admissions service for each candidate.",
+        "Partners of UCAS's commercial arm do not receive applicants' contact details.",
+        "Each council keeps its client caseload information system on every young person.",
+        "Everything a college is told at enrolment is returned to the funding agency.",
+    ],
+)
+def test_learners_records_held_or_passed_on_by_those_who_handle_them_are_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Information on staff contracts is collected through the HESA staff record and "
+        "published by the Office for Students.",
+        "Higher Education and Research Bill. UKRI should require research data sets to be "
+        "shared, with exceptions for personal information.",
+    ],
+)
+def test_staff_records_and_research_data_are_not_students_records(text):
+    assert shown(text) == []
+
+
+def test_a_colleges_enrolment_forms_and_passport_scans_are_not_the_school_census():
+    """A college's enrolment form that holds a passport scan is its learners' record,
+    not the school census asking for a pupil's nationality."""
+    text = (
+        "A supplier of student management software exposed enrolment forms and passport "
+        "scans for learners at 14 colleges."
+    )
+    assert shown(text) == ["student-data"]
+
+
+def test_learner_level_data_made_available_to_the_home_office_is_not_the_boycotts():
+    """The boycott is about pupils' records; colleges' learner-level data asked of the
+    Department for Education is student-data's, even on its way to the Home Office."""
+    question = (
+        "To ask the Secretary of State for Education, whether colleges must record the "
+        "immigration status of learners, and whether that learner level data is made "
+        "available to the Home Office."
+    )
+    assert shown(question) == ["student-data"]
