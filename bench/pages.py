@@ -467,8 +467,8 @@ async def paired_samples(
     samples: int,
     run: int,
 ) -> tuple[list[float], list[float]]:
-    """`samples` timings of a page and of its floor, taken turn about, sample by sample,
-    the page first in every other pair (which, alternating from run to run).
+    """`samples` timings of a page and of its floor, taken turn about, sample by sample:
+    the page first in every other pair, first of all in even runs, second in odd ones.
 
     Measured in blocks (all of a run's page samples, then all of its floor's), a slow
     spell of the machine (another process, a busy neighbour) fell on one side's block:
