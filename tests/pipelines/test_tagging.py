@@ -1729,3 +1729,42 @@ def test_learner_level_data_made_available_to_the_home_office_is_not_the_boycott
         "available to the Home Office."
     )
     assert shown(question) == ["student-data"]
+
+
+# dev1730- to dev1760- (2 December, third session): learners' records in each source's
+# own words.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Every young person who has studied since the age of 14 has an entry on a central "
+        "register of their courses and qualifications.",
+        "Private trainers can search a register holding the exam and course history of "
+        "any young person who signs up.",
+        "She was told that every enrolment is logged centrally and approved firms can look "
+        "people up.",
+        "The central log of her college results had it against the wrong awarding body.",
+        "The matching of benefit claimants with enrolment records is described below.",
+        "Employers will be able to view the previous courses of apprentices they take on.",
+        "Colleges must return details of each adult learner's household to the funding agency.",
+        "The admissions organisation sends marketing on behalf of paying clients to applicants.",
+        "Who we share your loan account details with, and why.",
+        "Police asked the admissions body for information about individual applicants.",
+    ],
+)
+def test_learners_records_in_each_sources_own_words_are_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The funding agency is advertising forty posts in the Learning Records Service team.",
+        "Colleges should tell their teaching and support staff about the collection in their "
+        "workforce privacy notice.",
+        "A register of gas engineers lists every qualification each person holds.",
+    ],
+)
+def test_jobs_staff_notices_and_trade_registers_are_not_student_data(text):
+    assert shown(text) == []
