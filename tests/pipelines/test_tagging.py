@@ -1768,3 +1768,70 @@ def test_learners_records_in_each_sources_own_words_are_student_data(text):
 )
 def test_jobs_staff_notices_and_trade_registers_are_not_student_data(text):
     assert shown(text) == []
+
+
+# dev1810- to dev1840- (2 December, fourth session): what colleges and lenders keep and
+# hand on, deletion, and guidance that tells colleges what not to share.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Colleges hold a lot about the sixteen-year-olds they teach, and nobody checks who "
+        "those records are handed to.",
+        "The college had given the firm a spreadsheet of its plumbing students.",
+        "A college had sent the council her attendance history and a note on her health.",
+        "When a provider closes, learners should be told who holds their records now.",
+        "The company that runs student finance passed borrowers' names and old addresses to "
+        "debt collectors.",
+        "Graduates never agreed to their repayment histories and contact details being handed "
+        "to debt buyers.",
+        "Tutors must collect each learner's benefits status and send it to the funding agency.",
+    ],
+)
+def test_what_colleges_and_lenders_keep_and_hand_on_is_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+def test_a_learner_asking_for_their_records_to_be_deleted_is_student_data():
+    assert shown(
+        "A former student asked the college to delete everything it held about her courses."
+    ) == ["student-data"]
+
+
+def test_no_plan_to_delete_pupils_records_is_not_student_data():
+    # Kept where they are, and pupils' records in the National Pupil Database: the
+    # school campaigns', whatever the answer calls the child.
+    question = Context(
+        "To ask the Secretary of State for Education, whether information in the National "
+        "Pupil Database is deleted when a child leaves education.",
+        "the question",
+    )
+    answer = "There are no plans to delete individual files when a learner leaves education."
+    assert "student-data" not in shown(answer, question)
+
+
+def test_the_bills_information_about_institutions_is_not_students_particulars():
+    speech = (
+        "The regulator and the research funder must be able to warn each other before a "
+        "grant goes to a university in difficulty. This clause lets each pass information "
+        "about institutions to the other. It does not touch individual staff or students."
+    )
+    context = Context(
+        "Higher Education and Research Bill: Clause 63, information sharing between the "
+        "regulator and the research funder",
+        "the debate's heading",
+    )
+    assert shown(speech, context) == []
+
+
+def test_guidance_telling_colleges_not_to_share_learners_lists_is_student_data():
+    guide = (
+        "Colleges must tell learners who their details may go to. Do not share lists of "
+        "learners' personal information with recruitment firms for marketing."
+    )
+    assert shown(guide) == ["student-data"]
+
+
+def test_a_college_saying_it_does_not_share_learners_information_is_a_denial():
+    assert shown("We do not share learners' personal information with any company.") == []
