@@ -1835,3 +1835,42 @@ def test_guidance_telling_colleges_not_to_share_learners_lists_is_student_data()
 
 def test_a_college_saying_it_does_not_share_learners_information_is_a_denial():
     assert shown("We do not share learners' personal information with any company.") == []
+
+
+# dev1850- to dev1880- (2 December, fourth session): the lender in other words, and
+# students' records in guidance and features.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The government lender handed the personal details of former students to private "
+        "tracing agencies.",
+        "A debt collector had been given her home address and her loan balance.",
+        "People who borrowed to pay for their studies may have their contact details sold to "
+        "a debt collection firm.",
+        "Colleges must share information with the council about the students they enrol.",
+        "Nobody knows whether the provider's enrolment files will be handed on or sold.",
+    ],
+)
+def test_the_lender_in_other_words_and_colleges_telling_councils_are_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A statistic taken from the learner record, not the record.
+        "We congratulate the college on its completion rate, as shown in the latest "
+        "Individualised Learner Record statistics.",
+        # The population census, answered by students in shared households.
+        "Students living in shared households may be unable to answer honestly when filling "
+        "in the census at a term-time address.",
+        # Research funders' applicants and their data management plans.
+        "Applicants must say in a data management plan how long research data will be kept.",
+        # Clearing advice: a statement to hand is near, not handed over.
+        "Have your grades and personal statement to hand when you phone the university.",
+    ],
+)
+def test_statistics_shared_households_research_plans_and_clearing_are_not_student_data(text):
+    assert shown(text) == []
