@@ -251,6 +251,21 @@ class IndexedText:
         index = bisect_left(self.negations, low)
         return index < len(self.negations) and self.negations[index] <= high
 
+    def denied(self, start: int, end: int) -> bool:
+        """Whether a phrase from `start` to `end` is denied by a negation word around it,
+        not one of its own words: "not the ONS count" denies "ONS count", but the "not"
+        of "that is not in this group" is the phrase itself and denies nothing."""
+        first = self.read.sentence_bounds(self.read.sentence_of(start))[0]
+        last = self.read.sentence_bounds(self.read.sentence_of(end))[1]
+        low, high = max(first, start - NEGATION_REACH), min(last, end + NEGATION_REACH)
+        index = bisect_left(self.negations, low)
+        for position in self.negations[index:]:
+            if position > high:
+                return False
+            if not start <= position <= end:
+                return True
+        return False
+
     def continued(self, sentences: set[int]) -> set[int]:
         """`sentences` with each following sentence that carries on their subject: one
         that starts with a pronoun ("The Welsh Government decides what PLASC collects.

@@ -383,7 +383,7 @@ class Tagger:
 
 def _affirmed(text: IndexedText, found: list[Span]) -> bool:
     """Whether one of the places `found` is not denied ("not in Wales")."""
-    return any(not text.negated(span.start, span.end) for span in found)
+    return any(not text.denied(span.start, span.end) for span in found)
 
 
 def _doubted_by(
@@ -440,7 +440,8 @@ def completed_by_context(
         )
         explains = f"{context.describes} has '{', '.join(started)}' for '{rule.name}'"
         strength = found[0].strength * COMPLETED_FACTOR
-        evidence.append(Evidence(rule, strength, (*started, *found[0].terms), False, explains))
+        terms = (*started, *found[0].terms)
+        evidence.append(Evidence(rule, strength, terms, False, explains, found[0].doubted))
     return evidence
 
 

@@ -1067,6 +1067,31 @@ def test_matches_all_doubted_by_another_census_elsewhere_do_not_add_up(tmp_path)
     assert [tag.score for tag in tagged(tmp_path, rules, text)] == [0.3]
 
 
+SET_ASIDE = """\
+      - name: census
+        all_of: [[school census], [=nationality]]
+        unless: [not in this group]
+"""
+
+
+def test_an_unless_phrase_with_its_own_negation_word_still_halves_elsewhere(tmp_path):
+    # The "not" of "that is not in this group" is the phrase's own word: it denies
+    # nothing, so the speaker setting the subject aside halves the match as any
+    # unless phrase elsewhere does.
+    text = "The school census records nationality. That is not in this group."
+    assert [tag.score for tag in tagged(tmp_path, SET_ASIDE, text)] == [0.3]
+
+
+def test_a_match_the_context_starts_is_doubted_by_an_unless_phrase_elsewhere(tmp_path):
+    heading = Context("School Census", "the debate's heading")
+    speech = "The school census records nationality. That is not in this group."
+    # The speech's own match and the one its heading starts are both halved by the
+    # speaker's setting the subject aside, and doubted matches do not add up: the
+    # strongest alone (0.3), not 1 - 0.7 * (1 - 0.75 * 0.3).
+    (tag,) = tagged(tmp_path, SET_ASIDE, speech, context=heading)
+    assert tag.score == 0.3
+
+
 def test_unless_also_covers_a_next_sentence_that_carries_on_with_a_pronoun(tmp_path):
     welsh = "Wales has an annual school census. It records nationality in the school census."
     assert tagged(tmp_path, UNLESS, welsh) == []
