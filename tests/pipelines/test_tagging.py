@@ -1899,3 +1899,75 @@ def test_the_lender_in_other_words_and_colleges_telling_councils_are_student_dat
 )
 def test_statistics_shared_households_research_plans_and_clearing_are_not_student_data(text):
     assert shown(text) == []
+
+
+# dev1890- to dev1920- (2 December, fourth session): breaches of learners' records, and
+# what is not the campaigns: records not affected, passports as proof of address,
+# teachers' own country of birth, a job advert, a Bill's data sharing set aside.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fault let learners view other candidates' names, addresses and unit grades.",
+        "Data relating to learners on its courses, including dates of birth, was taken.",
+        "My college lost the enrolment forms and support notes of everyone on my course.",
+        "A glitch allowed applicants to see other applicants' details and personal statements.",
+    ],
+)
+def test_learners_records_exposed_taken_or_lost_are_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Staff payroll data was stolen; the university said student records were not affected.",
+        "The university found no evidence that any student records had been accessed.",
+    ],
+)
+def test_a_breach_that_did_not_touch_students_records_is_not_student_data(text):
+    assert shown(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "not_tagged"),
+    [
+        (
+            "The council asks parents applying for school places to show a passport to "
+            "prove where they live.",
+            "boycott-school-census",
+        ),
+        (
+            "We do not record teachers' country of birth or nationality, so cannot say how "
+            "many teachers in our schools trained abroad.",
+            "boycott-school-census",
+        ),
+        (
+            "Learning Records Service: we are looking for an experienced manager. Closing "
+            "date: 1 May.",
+            "student-data",
+        ),
+    ],
+)
+def test_proof_of_address_teachers_own_birthplace_and_a_job_advert(text, not_tagged):
+    assert not_tagged not in shown(text)
+
+
+def test_regulations_amended_most_recently_by_the_2016_instrument_cite_it_in_passing():
+    note = (
+        "The principal Regulations have been amended several times, most recently by "
+        "S.I. 2016/808; this instrument does not alter that amendment."
+    )
+    (tag,) = tag_text(RULES, note, ["uksi/2016/808"])
+    assert (tag.campaign, tag.status, tag.score) == ("boycott-school-census", "suggested", 0.4)
+
+
+def test_a_minister_setting_the_bills_data_sharing_aside_is_not_student_data():
+    speech = (
+        "The noble Lord asked about the clause on information about students. That is "
+        "not in this group, and the Minister will write to him. I return to the approval "
+        "of technical qualifications."
+    )
+    heading = Context("Technical and Further Education Bill", "the debate's heading")
+    assert shown(speech, heading) == []
