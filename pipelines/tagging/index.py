@@ -9,7 +9,7 @@ phrase is looked up once per text however many rules use it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import cached_property
 from itertools import compress, count
 from operator import itemgetter
@@ -245,26 +245,21 @@ class IndexedText:
         NEGATION_REACH words of, the words from `start` to `end`: "the data is not
         collected" denies the match; in "parents were not asked whether a record of her
         pregnancy went to the Department" the negation is about something else."""
-        first = self.read.sentence_bounds(self.read.sentence_of(start))[0]
-        last = self.read.sentence_bounds(self.read.sentence_of(end))[1]
-        low, high = max(first, start - NEGATION_REACH), min(last, end + NEGATION_REACH)
-        index = bisect_left(self.negations, low)
-        return index < len(self.negations) and self.negations[index] <= high
+        return bool(self._negations_near(start, end))
 
     def denied(self, start: int, end: int) -> bool:
         """Whether a phrase from `start` to `end` is denied by a negation word around it,
         not one of its own words: "not the ONS count" denies "ONS count", but the "not"
         of "that is not in this group" is the phrase itself and denies nothing."""
+        return any(not start <= at <= end for at in self._negations_near(start, end))
+
+    def _negations_near(self, start: int, end: int) -> list[int]:
+        """The places of the negation words within NEGATION_REACH words of `start` to
+        `end`, in their sentence."""
         first = self.read.sentence_bounds(self.read.sentence_of(start))[0]
         last = self.read.sentence_bounds(self.read.sentence_of(end))[1]
         low, high = max(first, start - NEGATION_REACH), min(last, end + NEGATION_REACH)
-        index = bisect_left(self.negations, low)
-        for position in self.negations[index:]:
-            if position > high:
-                return False
-            if not start <= position <= end:
-                return True
-        return False
+        return self.negations[bisect_left(self.negations, low) : bisect_right(self.negations, high)]
 
     def continued(self, sentences: set[int]) -> set[int]:
         """`sentences` with each following sentence that carries on their subject: one
