@@ -1971,3 +1971,65 @@ def test_a_minister_setting_the_bills_data_sharing_aside_is_not_student_data():
     )
     heading = Context("Technical and Further Education Bill", "the debate's heading")
     assert shown(speech, heading) == []
+
+
+# dev1930- to dev1960- (2 December, fourth session): who receives learners' records
+# and the look-alikes of a network's firewall, file sharing and support.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The national survey of leavers relies on universities handing over personal mobile "
+        "numbers and email addresses.",
+        "The register holds details of anyone who has studied in England since 2007.",
+        "We share contact and repayment information with HMRC and tracing agencies. Are "
+        "borrowers told that their loan records may go to a debt collector?",
+    ],
+)
+def test_universities_handing_over_the_register_and_loan_records_are_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+def test_a_careers_body_receiving_learners_information_is_still_the_tfe_bill():
+    note = (
+        "Information about a person undertaking further education may be disclosed to a "
+        "local authority or a careers body under the Technical and Further Education Act."
+    )
+    assert shown(note) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_tagged"),
+    [
+        (
+            "Schools can buy broadband that includes filtering and firewall protection from "
+            "the Department for Education's framework.",
+            "boycott-school-census",
+        ),
+        (
+            "The university said no student records were involved when the staff payroll "
+            "spreadsheet was emailed to the wrong people.",
+            "student-data",
+        ),
+        (
+            "Students have written to me worried that sharing a file could land them in "
+            "prison under the Digital Economy Bill.",
+            "student-data",
+        ),
+        (
+            "UCAS's structured questions will help students without access to support; the "
+            "Secretary of State welcomed them.",
+            "student-data",
+        ),
+        (
+            "The Learning Records Service's running costs were 3 million pounds, with two "
+            "posts being recruited.",
+            "student-data",
+        ),
+    ],
+)
+def test_firewalls_payroll_file_sharing_support_and_running_costs_are_not_the_campaigns(
+    text, not_tagged
+):
+    assert not_tagged not in shown(text)
