@@ -2033,3 +2033,33 @@ def test_firewalls_payroll_file_sharing_support_and_running_costs_are_not_the_ca
     text, not_tagged
 ):
     assert not_tagged not in shown(text)
+
+
+# dev1970- to dev2000- (2 December, fourth session): deletion asked for by any
+# participant, a speaker confining themselves to the data sharing, and look-alikes.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can participants ask for their records to be deleted once the course ends?",
+        "I shall confine myself to Part 5 of the Digital Economy Bill, whose gateways would "
+        "let the records of students in colleges be shared across government.",
+        "Applicants and apprentices hand over personal information to colleges; no "
+        "student's record should be shared without notice.",
+    ],
+)
+def test_deletion_a_speaker_confining_themselves_to_the_data_and_a_notice_call(text):
+    assert shown(text) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Students' unions achieved record turnouts in this spring's elections.",
+        "Employers of apprentices must check the right to work, using the share code the "
+        "apprentice gives them, and keep a record of the check.",
+    ],
+)
+def test_record_turnouts_and_right_to_work_checks_are_not_student_data(text):
+    assert shown(text) == []
