@@ -2063,3 +2063,44 @@ def test_deletion_a_speaker_confining_themselves_to_the_data_and_a_notice_call(t
 )
 def test_record_turnouts_and_right_to_work_checks_are_not_student_data(text):
     assert shown(text) == []
+
+
+# dev2010- to dev2040- (2 December, fourth session): learners' records in indirect words.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The course provider logged whether each adult claimed benefits and sent it on to the "
+        "funding agency in its termly return.",
+        "The mobile numbers of apprentices on the vacancy service were made available to "
+        "recruitment agencies.",
+        "The Student Loans Company passed the overseas addresses of graduates to collection "
+        "agencies.",
+        "Apprentices' assessment results are uploaded by providers to an app their employer "
+        "can read.",
+        "What students tell counsellors in confidence could be passed to their parents.",
+        "The dossier that travels with a young person after they leave college worries us.",
+    ],
+)
+def test_learners_records_in_indirect_words_are_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_tagged"),
+    [
+        (
+            "The census order says persons must provide the particulars of every student in "
+            "their household.",
+            "student-data",
+        ),
+        (
+            "The Department for Education will not use the power to share learner data for "
+            "immigration purposes.",
+            "boycott-school-census",
+        ),
+    ],
+)
+def test_the_population_census_and_learner_data_are_not_these_campaigns(text, not_tagged):
+    assert not_tagged not in shown(text)
