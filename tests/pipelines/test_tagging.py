@@ -2104,3 +2104,57 @@ def test_learners_records_in_indirect_words_are_student_data(text):
 )
 def test_the_population_census_and_learner_data_are_not_these_campaigns(text, not_tagged):
     assert not_tagged not in shown(text)
+
+
+# dev2050- to dev2080- (2 December, fourth session): records furnished, transferred or
+# processed, brands reaching applicants; staff's nationality and money are not these.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which bodies have been furnished with the particulars of persons in tertiary education?",
+        "Any transfer of a student's academic record to a partner university overseas must "
+        "meet data protection law.",
+        "What controls are placed on companies that process learners' data for colleges?",
+        "The admissions service's commercial arm lets brands reach applicants who ticked a box.",
+    ],
+)
+def test_records_furnished_transferred_processed_or_marketed_are_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_tagged"),
+    [
+        (
+            "Applicants must meet the nationality requirements for the civil service; you "
+            "will answer colleges' and schools' queries around the school census.",
+            "boycott-school-census",
+        ),
+        (
+            "Schools must check the nationality and immigration status of all staff; records "
+            "of each right to work check should be kept.",
+            "boycott-school-census",
+        ),
+        (
+            "Providers that rely on fees from students of one nationality are particularly "
+            "exposed.",
+            "student-data",
+        ),
+        (
+            "The Department collects each college's staff individualised return, with salary "
+            "bands.",
+            "student-data",
+        ),
+        (
+            "Research linking the National Pupil Database with police records on knife crime "
+            "tells us that early intervention is why youth services matter.",
+            "labels-last-a-lifetime",
+        ),
+    ],
+)
+def test_staff_nationality_money_staff_returns_and_research_are_not_these_campaigns(
+    text, not_tagged
+):
+    assert not_tagged not in shown(text)
