@@ -2158,3 +2158,53 @@ def test_staff_nationality_money_staff_returns_and_research_are_not_these_campai
     text, not_tagged
 ):
     assert not_tagged not in shown(text)
+
+
+# dev2090- to dev2120- (2 December, fifth session): the minister a question is put to is
+# not the data's source; a provider's track record and a statistic's record are not
+# learners' records; people studying somewhere are learners.
+
+
+def test_the_secretary_of_state_a_question_is_put_to_does_not_send_pupil_data():
+    question = (
+        "To ask the Secretary of State for Education, whether the funding regulator shares "
+        "what it holds on individual overseas undergraduates with the Home Office."
+    )
+    assert "boycott-school-census" not in shown(question)
+    assert "boycott-school-census" in shown(
+        "The Department for Education shares pupils' home addresses with the Home Office."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "not_tagged"),
+    [
+        (
+            "Higher Education and Research Bill: this amendment would stop providers with "
+            "no track record from receiving powers to award degrees, protecting students.",
+            "student-data",
+        ),
+        (
+            "The agency's student record shows that the number of mature entrants to "
+            "nursing degrees rose by a fifth.",
+            "student-data",
+        ),
+    ],
+)
+def test_a_track_record_and_a_records_statistic_are_not_student_data(text, not_tagged):
+    assert not_tagged not in shown(text)
+
+
+def test_what_attackers_published_about_people_studying_there_is_student_data():
+    assert shown(
+        "After the ransomware attack on the university, criminals posted the passport "
+        "scans and disability records of people studying there on a leak site."
+    ) == ["student-data"]
+
+
+def test_no_information_about_individual_apprentices_is_a_denial():
+    answer = (
+        "The tax authority gives the funding agency each employer's levy payments; no "
+        "information about individual apprentices is shared."
+    )
+    assert "student-data" not in shown(answer)
