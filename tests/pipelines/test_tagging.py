@@ -2208,3 +2208,59 @@ def test_no_information_about_individual_apprentices_is_a_denial():
         "information about individual apprentices is shared."
     )
     assert "student-data" not in shown(answer)
+
+
+# dev2130- to dev2160-: learners' attendance reported to the jobcentre, the lender's
+# tracing agents, the register of learners; the children in need census, teachers
+# retained and indicators calculated from records are not these campaigns.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The college reports each claimant's attendance on the skills course to their work "
+        "coach at the jobcentre.",
+        "If you go abroad without updating us, the Student Loans Company may send your last "
+        "known address to tracing agents.",
+        "How many people asked for a copy of their entry on the national register of learners?",
+        "Students are rarely told what is collected about them or how long it is kept.",
+    ],
+)
+def test_attendance_reported_tracing_agents_and_the_register_are_student_data(text):
+    assert shown(text) == ["student-data"]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_tagged"),
+    [
+        (
+            "Claimants can now complete full-time college courses while receiving universal "
+            "credit, the Department for Work and Pensions said.",
+            "student-data",
+        ),
+        (
+            "To ask the Secretary of State for Education, whether councils ask the nationality "
+            "of children placed in foster care.",
+            "boycott-school-census",
+        ),
+        (
+            "The Department for Education's children in need census records the nationality "
+            "of children referred to social care.",
+            "boycott-school-census",
+        ),
+        (
+            "What is the Department doing to recruit and retain teachers in pupil referral "
+            "units, where many pupils have mental health needs?",
+            "labels-last-a-lifetime",
+        ),
+        (
+            "Continuation rates are calculated using data returned to the Individualised "
+            "Learner Record.",
+            "student-data",
+        ),
+    ],
+)
+def test_claimants_courses_a_questions_addressee_and_other_records_are_not_these(
+    text, not_tagged
+):
+    assert not_tagged not in shown(text)
