@@ -293,6 +293,19 @@ def denies_its_question(campaign: Campaign, text: IndexedText, evidence: list[Ev
     return False
 
 
+def outweighs_denials(campaign: Campaign, own: list[Evidence]) -> bool:
+    """Whether an item's own matches outside its denying sentences (the matches inside
+    them are already cancelled) are, by themselves, as strong as the campaign's
+    `outweighs_denials_from`: an answer that the Department "does not collect student
+    records directly" which goes on to say where every student's record goes is about
+    the records. Matches an `unless` or `exclude` phrase doubts do not count. Off for a
+    campaign without the setting, whose denials are its news."""
+    if campaign.outweighs_denials_from is None:
+        return False
+    tag = tag_from(campaign, [piece for piece in own if not piece.doubted])
+    return tag is not None and tag.score >= campaign.outweighs_denials_from
+
+
 def _points_back(first: str, second: str) -> bool:
     """Whether two words in a row point back at a question: "this information", "the
     requested figures", "the information requested"."""
@@ -361,15 +374,17 @@ class Tagger:
             evidence = campaign_evidence(campaign, indexed, cites, around)
             if around is not None:
                 evidence = _doubted_by(campaign, around, evidence)
+            own = evidence
             if context is not None and around is not None:
                 found = _doubted_by(
                     campaign, indexed, campaign_evidence(campaign, around, context.cites, indexed)
                 )
                 evidence += [_explained(piece, context) for piece in found]
                 evidence += completed_by_context(campaign, indexed, around, context)
-            if subject_denied(campaign, indexed) or denies_its_question(
-                campaign, indexed, evidence
-            ):
+            if (
+                subject_denied(campaign, indexed)
+                or denies_its_question(campaign, indexed, evidence)
+            ) and not outweighs_denials(campaign, own):
                 # An answer that the Department does not collect what the campaign is
                 # about, or what its question asked (the question its context, or the
                 # item's own first words, as a written question and answer are often

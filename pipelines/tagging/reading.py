@@ -24,7 +24,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_KEYS = frozenset({"campaigns", "tracked", "negation_words", "not_negating"})
 CAMPAIGN_KEYS = frozenset(
     {"slug", "hashtag", "title", "description", "search_phrases", "rules", "exclude"}
-    | {"denials", "show_suggested_from"}
+    | {"denials", "show_suggested_from", "outweighs_denials_from"}
 )
 #: What each tracked list holds, as a pattern its entries must match and an example.
 TRACKED_FORMS: dict[str, tuple[re.Pattern[str], str]] = {
@@ -137,6 +137,7 @@ class FileReader(PhraseReader):
             description=" ".join(entry["description"].split()),
             rules=(*(reader.rule(rule) for rule in rules), *self.hashtag_rule(entry)),
             show_suggested_from=self.threshold(entry),
+            outweighs_denials_from=self.outweighing(entry),
             exclude=tuple(self.phrases(entry, "exclude", entry.get("exclude") or [])),
             denials=tuple(self.phrases(entry, "denials", entry.get("denials") or [])),
             search_phrases=tuple(
@@ -154,12 +155,29 @@ class FileReader(PhraseReader):
         return (Rule(name="campaign's hashtag", groups=((phrase,),), confirms=True),)
 
     def threshold(self, entry: Located) -> float:
-        value = entry.get("show_suggested_from")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        value = self.score(entry, "show_suggested_from", "from which suggested tags are shown")
+        if value is None:
             raise self.fail(
                 entry,
                 f"campaign {entry['slug']!r} needs 'show_suggested_from:', a score from 0 to 1"
                 " from which suggested tags are shown publicly",
-                entry.line_of("show_suggested_from"),
+            )
+        return value
+
+    def outweighing(self, entry: Located) -> float | None:
+        return self.score(
+            entry, "outweighs_denials_from", "from which an item's own matches outweigh its denials"
+        )
+
+    def score(self, entry: Located, key: str, meaning: str) -> float | None:
+        """The campaign's optional score setting `key`, from 0 to 1."""
+        if key not in entry:
+            return None
+        value = entry[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise self.fail(
+                entry,
+                f"campaign {entry['slug']!r}: '{key}:' must be a score from 0 to 1 {meaning}",
+                entry.line_of(key),
             )
         return float(value)

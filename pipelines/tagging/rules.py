@@ -89,6 +89,9 @@ class Campaign:
     exclude: tuple[Phrase, ...] = ()
     #: Phrases saying something is not collected or held: see `denials` in the rules file.
     denials: tuple[Phrase, ...] = ()
+    #: The score from which an item's own undenied matches outweigh its denials: see
+    #: `outweighs_denials_from` in the rules file; None: denials always doubt.
+    outweighs_denials_from: float | None = None
     search_phrases: tuple[str, ...] = ()
 
     @cached_property

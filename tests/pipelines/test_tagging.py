@@ -1205,6 +1205,36 @@ def test_a_denial_cancels_the_match_it_is_about_and_halves_the_rest_of_the_item(
     assert scores(question + " The diagnosis itself is not collected.") == [0.8]
 
 
+def test_an_items_own_matches_can_outweigh_its_denial(tmp_path):
+    """A campaign whose denials are not its news (`outweighs_denials_from`): an answer
+    that opens by denying one thing and goes on, in its own other sentences, to what the
+    campaign is about is not doubted; one whose other matches are weaker still is."""
+    outweighing = DENYING.replace(
+        "    rules:\n", "    outweighs_denials_from: 0.75\n    rules:\n", 1
+    )
+    denied_then_affirmed = (
+        "The Department does not collect the reason for a pupil referral unit place. "
+        "Each pupil referral unit records the reason on every child's file."
+    )
+    assert [
+        t.score for t in tag_text(load_rules(write(tmp_path, DENYING)), denied_then_affirmed)
+    ] == [0.4]
+    assert [
+        t.score for t in tag_text(load_rules(write(tmp_path, outweighing)), denied_then_affirmed)
+    ] == [0.8]
+    weaker = outweighing.replace("outweighs_denials_from: 0.75", "outweighs_denials_from: 0.85")
+    assert [
+        t.score for t in tag_text(load_rules(write(tmp_path, weaker)), denied_then_affirmed)
+    ] == [0.4]
+
+
+@pytest.mark.parametrize("value", ["1.5", "yes", "[0.9]"])
+def test_an_outweighing_score_outside_0_to_1_is_refused(tmp_path, value):
+    text = DENYING.replace("    rules:\n", f"    outweighs_denials_from: {value}\n    rules:\n", 1)
+    with pytest.raises(RulesError, match="'outweighs_denials_from:' must be a score from 0 to 1"):
+        load_rules(write(tmp_path, text))
+
+
 def test_a_denial_in_the_answer_halves_what_its_question_shows(tmp_path):
     campaign = load_rules(write(tmp_path, DENYING))
     asked = Context("Why is each pupil referral unit place made, for what reason?", "the question")
@@ -2260,7 +2290,58 @@ def test_attendance_reported_tracing_agents_and_the_register_are_student_data(te
         ),
     ],
 )
-def test_claimants_courses_a_questions_addressee_and_other_records_are_not_these(
-    text, not_tagged
-):
+def test_claimants_courses_a_questions_addressee_and_other_records_are_not_these(text, not_tagged):
+    assert not_tagged not in shown(text)
+
+
+# dev2170- to dev2200-: an answer that denies one thing and goes on to where learners'
+# records go; releases, inspectors and colleges' accounts are not learners' records;
+# the Home Office telling councils of children's school places goes the other way.
+
+
+def test_an_answer_going_on_from_its_denial_to_where_the_records_go_is_student_data():
+    answer = (
+        "The Department does not collect student records directly from universities. "
+        "Providers return a record for every student to the designated data body, which "
+        "passes it to the regulator and may share it with researchers."
+    )
+    assert shown(answer) == ["student-data"]
+    assert "student-data" not in shown(
+        "The Department does not collect student records directly from universities. "
+        "Numbers of students are published each year."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "not_tagged"),
+    [
+        (
+            "Technical and Further Education Bill: the agency must be able to rely on the "
+            "financial information it receives from colleges.",
+            "student-data",
+        ),
+        (
+            "This release uses the longitudinal education outcomes dataset, which links "
+            "graduates' records with employment data.",
+            "student-data",
+        ),
+        (
+            "Inspectors review the provider's achievement data from the ILR before they visit.",
+            "student-data",
+        ),
+        (
+            "The Home Office will tell the receiving council when a family with children of "
+            "school age is moved to its area, giving the address, so that the council can "
+            "arrange admissions and school places.",
+            "boycott-school-census",
+        ),
+        (
+            "The number of pupils in alternative provision, drawn from the alternative "
+            "provision census, is published each year, and pregnancy rates for under-18s "
+            "come from the ONS.",
+            "labels-last-a-lifetime",
+        ),
+    ],
+)
+def test_releases_inspectors_accounts_and_school_places_are_not_these(text, not_tagged):
     assert not_tagged not in shown(text)
