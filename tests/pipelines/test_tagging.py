@@ -2345,3 +2345,45 @@ def test_an_answer_going_on_from_its_denial_to_where_the_records_go_is_student_d
 )
 def test_releases_inspectors_accounts_and_school_places_are_not_these(text, not_tagged):
     assert not_tagged not in shown(text)
+
+
+# dev2210- to dev2240-: the Digital Economy Bill's data-sharing powers themselves, the
+# 2016 instrument by its year with the census it changed, classmates' extension requests
+# sent round; the Bill's public lending right and debt chapters are not student-data.
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        (
+            "Was an impact assessment made before the 2016 amending Regulations added new "
+            "items about each pupil to the termly return?",
+            "boycott-school-census",
+        ),
+        (
+            "The Constitution Committee says the Digital Economy Bill's data-sharing powers "
+            "leave too much to codes of practice.",
+            "student-data",
+        ),
+        (
+            "A university emailed its law students a list of classmates' extension requests "
+            "and the reasons given.",
+            "student-data",
+        ),
+    ],
+)
+def test_the_bills_powers_the_2016_instrument_by_year_and_extension_requests(text, tagged):
+    assert shown(text) == [tagged]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Digital Economy Bill's data-sharing powers will let councils pursue council tax "
+        "debt using other bodies' records.",
+        "Digital Economy Bill: the public lending right will cover e-books, and libraries "
+        "will report data on remote loans to borrowers.",
+    ],
+)
+def test_the_bills_debt_chapter_and_public_lending_right_are_not_student_data(text):
+    assert "student-data" not in shown(text)
