@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from pipelines.citations import citation_mentions
+from pipelines.citations import Citation, citation_mentions
 from pipelines.tagging.index import IndexedText, Span
 from pipelines.tagging.rules import DEFAULT_WINDOW, Campaign, CampaignRules, Phrase, Rule
 from pipelines.tagging.words import fold, read_words
@@ -40,6 +40,8 @@ IN_A_LIST = 0.3
 IN_PASSING = 0.4
 #: How many words before a citation an `in_passing` phrase may end.
 PASSING_DISTANCE = 3
+#: The words that join citations into one run ("by S.I. 2016/808 and S.I. 2017/807").
+_JOINING = frozenset({"and", "or"})
 
 
 @dataclass(frozen=True)
@@ -195,20 +197,45 @@ def citation_evidence(rule: Rule, text: IndexedText, cites: Collection[str]) -> 
     if not cited:
         return []
     folded = fold(text.text)
-    mentions = [m for m in citation_mentions(folded) if m.legislation_id in cited]
-    strengths = [_mention_strength(rule, text, folded, m.start) for m in mentions] or [1.0]
+    mentions = citation_mentions(folded)
+    strengths = [
+        _mention_strength(rule, text, folded, mention.start, run_start)
+        for mention, run_start in zip(mentions, _run_starts(folded, mentions), strict=True)
+        if mention.legislation_id in cited
+    ] or [1.0]
     strength = max(strengths)
     return [Evidence(rule, strength, tuple(cited), confirmed=strength == 1.0)]
 
 
-def _mention_strength(rule: Rule, text: IndexedText, folded: str, offset: int) -> float:
-    """How much one mention counts: the words before it say where it is (citations
-    are rare, so they are counted only for a mention)."""
-    position = min(len(read_words(folded[:offset]).words), len(text.read.words) - 1)
+def _run_starts(folded: str, mentions: list[Citation]) -> list[int]:
+    """For each mention, where the run of citations it belongs to starts: "amended by
+    S.I. 2016/808 and S.I. 2017/807" is one run, and the words before its first
+    citation say where both are."""
+    starts: list[int] = []
+    for index, mention in enumerate(mentions):
+        start = mention.start
+        if index:
+            previous = mentions[index - 1]
+            between = folded[previous.start + len(previous.matched_text) : mention.start]
+            if set(read_words(between).words) <= _JOINING:
+                start = starts[-1]
+        starts.append(start)
+    return starts
+
+
+def _mention_strength(
+    rule: Rule, text: IndexedText, folded: str, offset: int, run_start: int
+) -> float:
+    """How much one mention counts: the words before it (or before the run of
+    citations it ends) say where it is (citations are rare, so they are counted only
+    for a mention)."""
+    last = len(text.read.words) - 1
+    position = min(len(read_words(folded[:offset]).words), last)
     if text.read.sentence_of(position) in text.list_sentences:
         return IN_A_LIST
+    first = min(len(read_words(folded[:run_start]).words), last)
     before = text.find_any(rule.in_passing)
-    if any(0 < position - span.end <= PASSING_DISTANCE for span in before):
+    if any(0 < first - span.end <= PASSING_DISTANCE for span in before):
         return IN_PASSING
     return 1.0
 

@@ -1311,6 +1311,18 @@ def test_a_citation_in_a_list_of_instruments_or_in_passing_is_only_a_suggestion(
     assert tag.status == "confirmed"
 
 
+def test_a_citation_joined_to_one_in_passing_is_in_passing_too(tmp_path):
+    """ "As amended by S.I. 2015/900 and S.I. 2016/808": the words before the first
+    citation of a run say where every citation of it is; a citation after other words
+    is on its own."""
+    joined = "The 2013 Regulations, as amended by S.I. 2015/900 and S.I. 2016/808, stand."
+    (tag,) = tagged(tmp_path, CITES, joined, cites=["uksi/2016/808"])
+    assert (tag.status, tag.score) == ("suggested", 0.4)
+    apart = "The 2013 Regulations, as amended by S.I. 2015/900, were changed again: SI 2016/808."
+    (tag,) = tagged(tmp_path, CITES, apart, cites=["uksi/2016/808"])
+    assert tag.status == "confirmed"
+
+
 @pytest.mark.parametrize(
     "listed",
     [
@@ -2387,3 +2399,62 @@ def test_the_bills_powers_the_2016_instrument_by_year_and_extension_requests(tex
 )
 def test_the_bills_debt_chapter_and_public_lending_right_are_not_student_data(text):
     assert "student-data" not in shown(text)
+
+
+# dev2250- to dev2280-: the AP census's settings and reasons in parents' and councils'
+# words, betting firms looking learners up, students' traces and details in plain words;
+# comparisons with the pupil data and the Home Office's data going to councils are not
+# the boycott's.
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        (
+            "Will a girl moved to a council unit because she was pregnant at fourteen still "
+            "have that fact on a government file when she is forty?",
+            "labels-last-a-lifetime",
+        ),
+        (
+            "For each funded off-site placement the council must record the main reason, "
+            "such as pregnancy or mental health, using one code.",
+            "labels-last-a-lifetime",
+        ),
+        (
+            "A screening company working for betting businesses could look up the ages and "
+            "qualifications of young people through a government service meant for colleges.",
+            "student-data",
+        ),
+        (
+            "Software watches how often each student swipes into buildings and gives tutors "
+            "a colour-coded warning about who may drop out.",
+            "student-data",
+        ),
+        (
+            "The apprentice's training provider sent her employer the notes from her "
+            "support needs assessment, including her diagnosis.",
+            "student-data",
+        ),
+        (
+            "The admissions service has been letting phone companies send offers to "
+            "applicants who ticked a box.",
+            "student-data",
+        ),
+    ],
+)
+def test_settings_reasons_and_learners_details_in_everyday_words(text, tagged):
+    assert shown(text) == [tagged]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some witnesses compared this with the arrangement under which the Department for "
+        "Education passed pupil addresses to the Home Office, but our inquiry was about "
+        "patients.",
+        "The data comes from the Home Office to councils, and children who start school "
+        "will be in the school census in the usual way.",
+    ],
+)
+def test_a_comparison_and_the_home_offices_data_to_councils_are_not_the_boycott(text):
+    assert "boycott-school-census" not in shown(text)
