@@ -401,7 +401,8 @@ class Tagger:
             evidence = campaign_evidence(campaign, indexed, cites, around)
             if around is not None:
                 evidence = _doubted_by(campaign, around, evidence)
-            own = evidence
+            # A copy: the question's matches, added below, are not the item's own.
+            own = list(evidence)
             if context is not None and around is not None:
                 found = _doubted_by(
                     campaign, indexed, campaign_evidence(campaign, around, context.cites, indexed)

@@ -1226,6 +1226,12 @@ def test_an_items_own_matches_can_outweigh_its_denial(tmp_path):
     assert [
         t.score for t in tag_text(load_rules(write(tmp_path, weaker)), denied_then_affirmed)
     ] == [0.4]
+    # The question's matches are not the answer's own: a denial of what it asked still
+    # doubts it, however strongly it asked.
+    asked = Context("Why is each pupil referral unit place made, for what reason?", "the question")
+    answered = "The Department does not collect the reason for each pupil referral unit place."
+    outweighed = load_rules(write(tmp_path, outweighing.replace("0.75", "0.7")))
+    assert [t.score for t in tag_text(outweighed, answered, context=asked)] == [0.36]
 
 
 @pytest.mark.parametrize("value", ["1.5", "yes", "[0.9]"])
