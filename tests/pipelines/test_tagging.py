@@ -2464,3 +2464,58 @@ def test_settings_reasons_and_learners_details_in_everyday_words(text, tagged):
 )
 def test_a_comparison_and_the_home_offices_data_to_councils_are_not_the_boycott(text):
     assert "boycott-school-census" not in shown(text)
+
+
+# dev2290- to dev2320-: a pregnancy code for provision a council arranges, students'
+# library use watched, learners never told how long a return is kept; asylum
+# applications, Wales's PLASC and guidance on what good provision looks like are not
+# these campaigns.
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        (
+            "Pregnancy is one of the codes councils use when recording a pupil's placement in "
+            "provision arranged by them.",
+            "labels-last-a-lifetime",
+        ),
+        (
+            "What guidance is there for universities that monitor students' library use and "
+            "virtual learning activity to predict who will drop out?",
+            "student-data",
+        ),
+        (
+            "I have never seen a learner told where that information ends up or how long it "
+            "is kept.",
+            "student-data",
+        ),
+    ],
+)
+def test_a_code_for_arranged_provision_library_use_and_how_long_a_return_is_kept(text, tagged):
+    assert shown(text) == [tagged]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_tagged"),
+    [
+        (
+            "When a child is transferred, the Home Office will share the child's asylum "
+            "application details with the receiving council.",
+            "student-data",
+        ),
+        (
+            "The Pupil Level Annual School Census is the main source; we recommend the "
+            "Government publish attainment data on learners by ethnic group and record "
+            "proficiency consistently.",
+            "student-data",
+        ),
+        (
+            "The guidance explains what good alternative provision looks like, including "
+            "clear objectives for each placement.",
+            "labels-last-a-lifetime",
+        ),
+    ],
+)
+def test_asylum_applications_plasc_and_good_provision_are_not_these(text, not_tagged):
+    assert not_tagged not in shown(text)
