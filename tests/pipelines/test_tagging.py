@@ -2519,3 +2519,68 @@ def test_a_code_for_arranged_provision_library_use_and_how_long_a_return_is_kept
 )
 def test_asylum_applications_plasc_and_good_provision_are_not_these(text, not_tagged):
     assert not_tagged not in shown(text)
+
+
+# dev2330- to dev2360-: the AP census guide's reason codes, the Part 5 regulations by
+# chapter number, a lifelong number looked up, betting firms using a government list;
+# a comparison "we saw that in", a statistic's share, loans sold at less than face value
+# and the AP census's reasons going to the Home Office are not the other campaigns'.
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        (
+            "Local authorities return a record for every child they place in alternative "
+            "provision, with the primary reason for the placement chosen from codes including "
+            "pregnancy, young offender, permanent exclusion and awaiting a school place.",
+            ["labels-last-a-lifetime"],
+        ),
+        (
+            "These Regulations are made under Chapter 1 of Part 5 of 2017 c. 30 and specify "
+            "the persons who may disclose information to one another.",
+            ["student-data"],
+        ),
+        (
+            "Young people at college are given a lifelong number under which every grade they "
+            "achieve is stored, and few know who can look them up.",
+            ["student-data"],
+        ),
+        (
+            "Betting websites were able to check people's ages using a government list of "
+            "everyone's exam results.",
+            ["student-data"],
+        ),
+        (
+            "Will the Minister rule out handing the pupil information on the reasons children "
+            "are placed in alternative provision to the Home Office?",
+            ["labels-last-a-lifetime"],
+        ),
+    ],
+)
+def test_reason_codes_part_5_by_number_a_lifelong_number_and_a_government_list(text, tagged):
+    assert shown(text) == tagged
+
+
+@pytest.mark.parametrize(
+    ("text", "not_tagged"),
+    [
+        (
+            "Trust is low; we saw that in the row over nationality questions in the school "
+            "census. But today's question is about social media companies.",
+            "boycott-school-census",
+        ),
+        (
+            "A record share of 18-year-olds applied by the January deadline, according to "
+            "Ucas data.",
+            "student-data",
+        ),
+        (
+            "The Department sold a portfolio of pre-2012 student loans for less than their "
+            "face value.",
+            "student-data",
+        ),
+    ],
+)
+def test_a_comparison_a_statistics_share_and_a_loan_sale_are_not_these(text, not_tagged):
+    assert not_tagged not in shown(text)
