@@ -2584,3 +2584,50 @@ def test_reason_codes_part_5_by_number_a_lifelong_number_and_a_government_list(t
 )
 def test_a_comparison_a_statistics_share_and_a_loan_sale_are_not_these(text, not_tagged):
     assert not_tagged not in shown(text)
+
+
+# dev2370- to dev2400-: the Home Office abbreviated, requests for information about
+# individual pupils, apprentices' details on an unsecured server, a wellbeing dashboard
+# built from log-ins; learner drivers and an academy trust's students are not learners.
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        (
+            "How many requests has the HO made under the DfE-HO MoU for the last known address "
+            "of a child held in the NPD?",
+            "boycott-school-census",
+        ),
+        (
+            "How many requests for information about individual pupils did the Department "
+            "receive from the Home Office, and in how many cases was information provided?",
+            "boycott-school-census",
+        ),
+        (
+            "The names, dates of birth and National Insurance numbers of apprentices were left "
+            "on an unsecured server by a training provider.",
+            "student-data",
+        ),
+        (
+            "My university scores every student on a wellbeing dashboard built from when we "
+            "log in to the learning platform.",
+            "student-data",
+        ),
+    ],
+)
+def test_the_ho_individual_pupils_an_unsecured_server_and_a_dashboard(text, tagged):
+    assert shown(text) == [tagged]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The agency holds each learner driver's test booking history and results; learners' "
+        "records may be shared with the police for the prevention of crime, the agency says.",
+        "Names and special educational needs details of 200 students at the academy trust "
+        "were emailed to the wrong parents.",
+    ],
+)
+def test_learner_drivers_and_an_academy_trusts_students_are_not_student_data(text):
+    assert "student-data" not in shown(text)
