@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from datasette.app import Datasette
-from datasette.database import Database
 
 from pipelines.schema import schema_fingerprint
 from timeline_site.addresses import LOCAL_URL
 from timeline_site.queries import DATABASE
+from timeline_site.sql_threads import TimelineDatabase
 from timeline_spiders.sources import SOURCES, event_kind_labels
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +36,9 @@ SETTINGS: dict[str, Any] = {
     "facet_time_limit_ms": 200,
     # Default on: suggesting facets runs a query per column on every table page view.
     "suggest_facets": False,
-    # Default 3: at most two expensive requests run at once (timeline_site/guard.py), so
-    # with six threads the campaign pages and embeds always find one free.
+    # Default 3: at most two expensive requests run at once (timeline_site/guard.py), and
+    # an export's own requests for its rows pass that limit; the campaign pages and
+    # embeds have threads of their own (timeline_site/sql_threads.py).
     "num_sql_threads": 6,
     # Default 1000: no page or export needs more rows at once; fewer bounds the work.
     "max_returned_rows": 200,
@@ -137,8 +138,8 @@ def build_datasette(
         # renamed over it.
         from timeline_site.publish import PublishedDatabase
 
-        database: Database = PublishedDatabase(datasette, path=str(path), is_mutable=False)
+        database: TimelineDatabase = PublishedDatabase(datasette, path=str(path), is_mutable=False)
     else:
-        database = Database(datasette, path=str(path), is_mutable=True)
+        database = TimelineDatabase(datasette, path=str(path), is_mutable=True)
     datasette.add_database(database, name=DATABASE)
     return datasette

@@ -11,7 +11,8 @@ A stranger on the open web can send anything. Before a request reaches Datasette
 - expensive requests (Datasette's table, query and export pages, and searches) run at
   most `EXPENSIVE_AT_ONCE` at a time, so slow requests never hold every SQL thread and
   the campaign pages and embeds always have one free; a request that cannot start within
-  `EXPENSIVE_WAIT_SECONDS` is answered 503 with Retry-After;
+  `EXPENSIVE_WAIT_SECONDS` is answered 503 with Retry-After; its SQL runs on threads
+  below the event loop's priority, the pages' on threads of their own (`sql_threads`);
 - a page is answered 304 when the browser or a cache already has it (an ETag made from
   the database's last write, today's date and the request; or a Last-Modified date, the
   later of the last write, midnight and the server's start), and every page says how
@@ -41,6 +42,7 @@ from datasette import hookimpl
 
 from timeline_site.exports import INTERNAL_HEADER, INTERNAL_TOKEN
 from timeline_site.headers import security_headers
+from timeline_site.sql_threads import EXPENSIVE
 
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -257,9 +259,11 @@ class Guard:
             busy = "The site is busy: try again shortly."
             await answer(scope, send, 503, busy, [(b"retry-after", b"5")])
             return
+        marked = EXPENSIVE.set(True)
         try:
             await self.app(scope, receive, send)
         finally:
+            EXPENSIVE.reset(marked)
             self.expensive.release()
 
     def with_cache_headers(self, send: Send, path: str, etag: str, modified: float) -> Send:

@@ -16,7 +16,6 @@ it (the renamed-over file lives until its last connection closes).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sqlite3
 import sys
@@ -25,7 +24,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from datasette.database import Database, connections
+from datasette.database import connections
+
+from timeline_site.sql_threads import TimelineDatabase
 
 
 def publish(live: str | Path, published: str | Path) -> Path:
@@ -48,7 +49,7 @@ def publish(live: str | Path, published: str | Path) -> Path:
     return published
 
 
-class PublishedDatabase(Database):
+class PublishedDatabase(TimelineDatabase):
     """A Datasette database over a file that may be replaced whole (by `publish`)."""
 
     def __init__(self, ds: Any, path: str, **kwargs: Any) -> None:
@@ -77,22 +78,22 @@ class PublishedDatabase(Database):
 
     async def execute_fn(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
         self.swapped()
-        if self.ds.executor is None:
-            return await super().execute_fn(fn)
+        return await super().execute_fn(fn)
+
+    def thread_connection(self) -> sqlite3.Connection:
+        """The calling thread's connection to the current copy: one to an older copy is
+        closed and a new one opened."""
         generation, key = self.generation, f"published:{self.name}"
-
-        def in_thread() -> Any:
-            held = getattr(connections, key, None)
-            if held is None or held[0] != generation:
-                if held is not None:
-                    held[1].close()
-                conn = self.connect()
-                self.ds._prepare_connection(conn, self.name)
-                held = (generation, conn)
-                setattr(connections, key, held)
-            return fn(held[1])
-
-        return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
+        held = getattr(connections, key, None)
+        if held is None or held[0] != generation:
+            if held is not None:
+                held[1].close()
+            conn = self.connect()
+            self.ds._prepare_connection(conn, self.name)
+            held = (generation, conn)
+            setattr(connections, key, held)
+        connection: sqlite3.Connection = held[1]
+        return connection
 
 
 def main() -> int:

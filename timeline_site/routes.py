@@ -19,10 +19,7 @@ they are http(s), so nothing a source publishes can run in a reader's browser.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sqlite3
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +39,7 @@ from timeline_site.front_page import front_page
 from timeline_site.instrument_pages import instrument_page, instrument_redirect
 from timeline_site.review_page import review_page
 from timeline_site.search import search_feed, search_page
+from timeline_site.sql_threads import lower_this_threads_priority
 from timeline_site.status_page import status_page
 
 if TYPE_CHECKING:
@@ -106,24 +104,6 @@ def fts_expression(text: str | None) -> str:
     syntax error (see pipelines/search_syntax.py); one that matches nothing when there are
     no words."""
     return read_query(text or "").fts or MATCH_NOTHING
-
-
-#: How much lower a SQL thread's CPU priority is than the event loop's (Linux nice). The
-#: loop answers embeds and campaign pages from the page cache in microseconds; on two
-#: cores it must not wait behind a search's ranking and snippets for one.
-SQL_THREAD_NICENESS = 10
-
-
-def lower_this_threads_priority() -> None:
-    """Run the calling SQL thread below the event loop (a no-op on the main thread, and
-    where the system cannot)."""
-    if threading.current_thread() is threading.main_thread():
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        # The main thread's id is the process id: its priority is the loop's.
-        loop_priority = os.getpriority(os.PRIO_PROCESS, os.getpid())
-        wanted = min(19, loop_priority + SQL_THREAD_NICENESS)
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), wanted)
 
 
 @hookimpl

@@ -6,12 +6,13 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from datasette.database import Database, QueryInterrupted
+from datasette.database import QueryInterrupted
 
 from tests.support.database import new_database
 from tests.support.site import AP_CENSUS, CENSUS, get, recorded_statements, site_read
 from timeline_site import queries
 from timeline_site.queries import Reader, walk_pays
+from timeline_site.sql_threads import TimelineDatabase
 
 #: A statement that takes seconds: SQLite counts to ten million.
 SLOW = """with recursive n(i) as (select 1 union all select i + 1 from n where i < 10000000)
@@ -34,13 +35,13 @@ def test_a_page_reads_everything_it_shows_in_one_trip_to_an_sql_thread(site_db, 
     """Each trip waits for a thread and then for the event loop: a page of ten
     statements paid that ten times (bench/README.md, figure 3)."""
     trips: list[object] = []
-    execute_fn = Database.execute_fn
+    execute_fn = TimelineDatabase.execute_fn
 
     async def counted(self, fn):
         trips.append(fn)
         return await execute_fn(self, fn)
 
-    monkeypatch.setattr(Database, "execute_fn", counted)
+    monkeypatch.setattr(TimelineDatabase, "execute_fn", counted)
     assert get(site_db, path).status_code == 200
     assert len(trips) == 1
 

@@ -12,9 +12,11 @@ import threading
 import pytest
 
 from tests.support.crawl import ROOT
+from tests.support.database import new_database
 from tests.support.site import CENSUS, get
 from timeline_site.config import SiteUnavailable, build_datasette
 from timeline_site.queries import DATABASE
+from timeline_site.sql_threads import TimelineDatabase
 
 
 def digest(path):
@@ -102,17 +104,47 @@ def test_the_site_starts_and_serves_while_the_job_holds_a_write_lock(site_db, tm
         holder.join()
 
 
-def test_sql_threads_run_below_the_event_loop_so_a_search_cannot_starve_the_embeds(site_db):
-    async def priorities():
-        datasette = build_datasette(site_db)
-        await datasette.invoke_startup()
-        db = datasette.get_database(DATABASE)
+def test_databases_served_one_after_another_are_each_read_from_their_own_file(
+    site_db, tmp_path
+):
+    """The page threads (and their connections) belong to the database being served,
+    not to the process."""
+    assert "Motion to Regret" in get(site_db, "/si/uksi/2016/808").text
+    empty = tmp_path / "empty.db"
+    new_database(empty).close()
+    assert get(empty, "/si/uksi/2016/808").status_code == 404
 
-        def of_this_thread(conn):
-            conn.execute("select count(*) from items").fetchone()
-            return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
-        return [await db.execute_fn(of_this_thread) for _ in range(3)]
+@pytest.mark.parametrize(
+    ("path", "lowered"),
+    [
+        (f"/embed/{CENSUS}", False),
+        (f"/campaign/{CENSUS}", False),
+        ("/si/uksi/2016/808", False),
+        ("/status", False),
+        ("/search?q=census", True),
+        ("/timeline/new_since.atom?since=2000-01-01", True),
+        (f"/campaign/{CENSUS}?q=census", True),
+        ("/timeline/items.json", True),
+    ],
+)
+def test_searches_run_below_the_event_loop_and_the_pages_at_its_priority(
+    site_db, monkeypatch, path, lowered
+):
+    """A slow search must not starve the embeds: its SQL runs on Datasette's threads
+    below the loop; the pages a crowd reads run on threads of their own at the loop's
+    priority, so their few milliseconds of SQL never queue behind a search's
+    (timeline_site/sql_threads.py)."""
+    priorities: list[int] = []
+    connection = TimelineDatabase.thread_connection
 
+    def recorded(self):
+        conn = connection(self)
+        priorities.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return conn
+
+    monkeypatch.setattr(TimelineDatabase, "thread_connection", recorded)
+    assert get(site_db, path).status_code == 200
     loop = os.getpriority(os.PRIO_PROCESS, os.getpid())
-    assert set(asyncio.run(priorities())) == {min(19, loop + 10)}
+    assert priorities
+    assert set(priorities) == {min(19, loop + 10) if lowered else loop}
