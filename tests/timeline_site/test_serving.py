@@ -104,9 +104,7 @@ def test_the_site_starts_and_serves_while_the_job_holds_a_write_lock(site_db, tm
         holder.join()
 
 
-def test_databases_served_one_after_another_are_each_read_from_their_own_file(
-    site_db, tmp_path
-):
+def test_databases_served_one_after_another_are_each_read_from_their_own_file(site_db, tmp_path):
     """The page threads (and their connections) belong to the database being served,
     not to the process."""
     assert "Motion to Regret" in get(site_db, "/si/uksi/2016/808").text
