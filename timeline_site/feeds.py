@@ -3,11 +3,13 @@ the job found lately (`/timeline/new_since.atom`) and any search (`/search.atom`
 
 Entries are newest *found* first, and each entry's `updated` is when the timeline found
 the event, so an old item found tonight reaches subscribers tonight. Titles and text are
-in words. The XML is written from text with every character XML cannot hold replaced
-and the rest escaped, so no stored text can break a feed (built as ElementTree
-elements, a hundred entries took 2.8 ms to serialise, as long as the feed's SQL; as
-strings, 1.2 ms). Ids are tag URIs that no request can change, and links are the
-official source or this site's public address.
+in words. The XML is written as strings from escaped text, and every character XML
+cannot hold is then replaced in the whole document at once (`xml_document`), so no
+stored text can break a feed. Built as ElementTree elements, a hundred entries took 2.8
+ms to serialise, as long as the feed's SQL; as strings, 0.9 ms; with those characters
+replaced once rather than in each of an entry's six values, 0.55 ms. Ids are tag URIs
+that no request can change, and links are the official source or this site's public
+address.
 """
 
 from __future__ import annotations
@@ -41,7 +43,12 @@ FEED_SIZE = 100
 DEFAULT_NEW_SINCE = timedelta(days=7)
 #: Characters XML 1.0 cannot hold: C0 controls other than tab, newline and return, and
 #: the non-characters U+FFFE and U+FFFF (lone surrogates cannot reach here from SQLite).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: In UTF-8 a byte under 0x20 is only ever that control character, so the controls are
+#: replaced in the encoded document with `bytes.translate`, at memory speed (a regular
+#: expression over a 60 KB feed took 0.3 ms).
+_C0_NOT_XML = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_C0_TO_SPACE = bytes.maketrans(_C0_NOT_XML, b" " * len(_C0_NOT_XML))
+_NONCHARACTERS_NOT_XML = ("\ufffe", "\uffff")
 
 #: A campaign's events, newest found first: read all of them and sort, or (`WALK`) walk
 #: the first_seen index testing each event, whichever `walks` says is faster.
@@ -57,11 +64,6 @@ NEW_SINCE_IDS = """
     select events.id from events
     where events.first_seen >= :since and events.superseded_at is null
     order by events.first_seen desc, events.date desc, events.id limit :limit"""
-
-
-def xml_text(value: Any) -> str:
-    """`value` as text an XML document can hold."""
-    return _NOT_XML.sub(" ", str(value or ""))
 
 
 def feed_document(
@@ -82,7 +84,16 @@ def feed_document(
     ]
     parts.extend(_entry(entry, authority, page_url) for entry in entries)
     parts.append("</feed>")
-    return "".join(parts).encode("utf-8")
+    return xml_document("".join(parts))
+
+
+def xml_document(text: str) -> bytes:
+    """`text` in UTF-8 with every character XML cannot hold replaced by a space (the
+    markup around stored text holds none, so only stored text changes)."""
+    for character in _NONCHARACTERS_NOT_XML:
+        if character in text:
+            text = text.replace(character, " ")
+    return text.encode("utf-8").translate(_C0_TO_SPACE)
 
 
 def _entry(event: dict[str, Any], authority: str, page: str) -> str:
@@ -102,9 +113,9 @@ def _entry(event: dict[str, Any], authority: str, page: str) -> str:
 
 
 def xml_escaped(value: Any) -> str:
-    """`value` as text or an attribute value an XML document can hold: characters XML
-    cannot hold replaced, `&`, `<`, `>` and quotes escaped."""
-    return str(escape(xml_text(value)))
+    """`value` as text or an attribute value: `&`, `<`, `>` and quotes escaped (the
+    characters XML cannot hold are replaced in the whole document, `feed_document`)."""
+    return str(escape(value or ""))
 
 
 def _element(name: str, text: str) -> str:

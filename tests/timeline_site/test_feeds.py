@@ -3,6 +3,7 @@
 import xml.etree.ElementTree as ElementTree
 
 from tests.support.site import AP_CENSUS, CENSUS, PUBLIC_URL, get
+from timeline_site.feeds import xml_document
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -49,6 +50,15 @@ def test_stored_text_xml_cannot_hold_does_not_break_the_feed(site_db):
     document = feed(site_db, f"/timeline/campaign_feed.atom?campaign={CENSUS}")
     titles = [text(entry, "title") for entry in entries(document)]
     assert "Campaign event: Census  day  notes <script>alert(1)</script>" in titles
+
+
+def test_every_character_xml_cannot_hold_becomes_a_space_and_nothing_else_changes():
+    cannot = [chr(code) for code in range(0x20) if chr(code) not in "\t\n\r"]
+    cannot += ["\ufffe", "\uffff"]
+    kept = "<t>tab\t line\n return\r · é Ω 🙂 \u00a0 \u2028 \ufffd</t>"
+    document = xml_document(kept[:-4] + "".join(cannot) + "</t>")
+    assert document == (kept[:-4] + " " * len(cannot) + "</t>").encode("utf-8")
+    ElementTree.fromstring(document)
 
 
 def test_an_event_without_a_link_links_to_its_campaign_page(site_db):
