@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bench import crawl, load, nightly, pages, pipeline, retag
+from bench import crawl, floors, load, nightly, pages, pipeline, retag
 from bench.common import SCALES, Figure, alternating, from_runs, percentile
 from bench.generate import debate_document, debate_json, debates
 from bench.run import main, memory_figures
@@ -57,6 +57,24 @@ def test_the_floor_check_compares_each_piece_of_work_at_its_best():
     replay_ms, floor_ms = pages.best_times_ms(replay, lambda: None, 5)
     assert calls["replay"] == 5
     assert replay_ms < 10 and floor_ms < 10
+
+
+def test_a_floors_fastest_way_is_kept_though_a_burst_slowed_its_first_ten_turns():
+    """Ways are chosen once, before the runs: a burst that slowed every one of five turns
+    of the fast way kept the slow one, and the figure's floor flattered the page."""
+    calls = {"fast": 0}
+
+    def fast(conn, params):
+        calls["fast"] += 1
+        time.sleep(0.02 if calls["fast"] <= 10 else 0)
+        return [("event",)]
+
+    def steady(conn, params):
+        time.sleep(0.005)
+        return [("event",)]
+
+    floor = floors.Floor(ways=(fast, steady))
+    assert pages.fastest_way("a page", floor, None, {}) == 0
 
 
 def test_a_page_and_its_floor_meet_the_same_slow_spells_of_the_machine():
