@@ -320,13 +320,16 @@ MERGE_PAGES_PER_STEP = 500
 def optimise_search_index(
     db: sqlite_utils.Database, pages_per_step: int = MERGE_PAGES_PER_STEP
 ) -> int:
-    """Merge the search index into one segment, a bounded step at a time; the steps taken.
+    """Finish the search index's due merges, a bounded step at a time; the steps taken.
 
-    FTS5's 'optimize' rewrites the whole index in one transaction (2.8 s at 100,000
-    events, over 20 s at a million), holding the write lock all that time. A negative
-    'merge' does the same work `pages_per_step` pages at a time, each step its own
-    transaction, so another writer (staff curating, a re-tag) waits for one step at most.
-    FTS5 counts a step that found nothing to merge as fewer than two changes.
+    Every commit adds a segment to the index, and FTS5 merges a level's segments once
+    several pile up. A positive 'merge' finishes that work and no more, so a night's few
+    new items cost a step or two. Merging everything into one segment (a negative
+    'merge', or 'optimize') rewrites the whole index every night: after five changed
+    items of a million, 299 steps and 12.6 s, the night's largest cost (bench/README.md,
+    figure 4), and 'optimize' holds the write lock for all of it. Each step is its own
+    transaction, so another writer (staff curating, a re-tag) waits for one step at
+    most. FTS5 counts a step that found nothing to merge as fewer than two changes.
     """
     if db.conn.in_transaction:
         raise RuntimeError("optimise_search_index commits each step: call it outside a transaction")
@@ -335,7 +338,7 @@ def optimise_search_index(
         before = db.conn.total_changes
         with db.conn:
             db.execute(
-                "insert into items_fts(items_fts, rank) values ('merge', ?)", [-pages_per_step]
+                "insert into items_fts(items_fts, rank) values ('merge', ?)", [pages_per_step]
             )
         steps += 1
         if db.conn.total_changes - before < 2:

@@ -314,6 +314,8 @@ def test_public_campaigns_are_confirmed_tags_and_suggested_ones_from_the_thresho
 
 def test_the_search_index_is_optimised_in_short_transactions_not_one_long_one(tmp_path):
     db = new_database(tmp_path / "timeline.db", campaigns=False)
+    # Without FTS5's own merging as they are written, the segments are all still due.
+    db.execute("insert into items_fts(items_fts, rank) values ('automerge', 0)")
     for batch in range(12):  # each commit leaves the index a segment of its own
         with db.conn:
             db["items"].insert_all(
@@ -339,3 +341,21 @@ def test_the_search_index_is_optimised_in_short_transactions_not_one_long_one(tm
     matching = db.execute("select count(*) from items_fts where items_fts match 'census'")
     assert matching.fetchone()[0] == 2400
     assert optimise_search_index(db) == 1, "something was left to merge"
+
+
+def test_a_nights_few_changes_do_not_rewrite_the_whole_search_index(tmp_path):
+    """Merged into one segment every night, the index was rewritten whole for a few
+    changed items: at a million events, 299 steps and 12.6 s of the night's 16."""
+    db = new_database(tmp_path / "timeline.db", campaigns=False)
+    with db.conn:
+        db["items"].insert_all(
+            {"id": f"item-{n}", "source": "test", "title": "school census", "body": f"word{n}"}
+            for n in range(3000)
+        )
+    db.execute("insert into items_fts(items_fts) values ('optimize')")
+    with db.conn:
+        db["items"].insert({"id": "tonight", "source": "test", "title": "school census"})
+
+    assert optimise_search_index(db, pages_per_step=1) == 1
+    matching = db.execute("select count(*) from items_fts where items_fts match 'census'")
+    assert matching.fetchone()[0] == 3001
