@@ -48,7 +48,6 @@ DEFAULT_NEW_SINCE = timedelta(days=7)
 #: expression over a 60 KB feed took 0.3 ms).
 _C0_NOT_XML = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _C0_TO_SPACE = bytes.maketrans(_C0_NOT_XML, b" " * len(_C0_NOT_XML))
-_NONCHARACTERS_NOT_XML = ("\ufffe", "\uffff")
 
 #: A campaign's events, newest found first: read all of them and sort, or (`WALK`) walk
 #: the first_seen index testing each event, whichever `walks` says is faster.
@@ -90,9 +89,7 @@ def feed_document(
 def xml_document(text: str) -> bytes:
     """`text` in UTF-8 with every character XML cannot hold replaced by a space (the
     markup around stored text holds none, so only stored text changes)."""
-    for character in _NONCHARACTERS_NOT_XML:
-        if character in text:
-            text = text.replace(character, " ")
+    text = text.replace("\ufffe", " ").replace("\uffff", " ")
     return text.encode("utf-8").translate(_C0_TO_SPACE)
 
 
