@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from datasette.utils.asgi import BadRequest, Request, Response
-from markupsafe import escape
 
 from timeline_site.addresses import public_url
+from timeline_site.formatting import escaped
 from timeline_site.queries import (
     SHOWN_CONDITION,
     SHOWN_ITEMS_SQL,
@@ -77,8 +77,8 @@ def feed_document(
         _element("title", title),
         _element("id", f"tag:{authority},2016:feed:{self_path.path}?{self_path.query}"),
         _element("updated", newest or datetime.now(UTC).isoformat(timespec="seconds")),
-        f'<link rel="self" href="{xml_escaped(self_url)}" />',
-        f'<link rel="alternate" href="{xml_escaped(page_url)}" />',
+        f'<link rel="self" href="{escaped(self_url)}" />',
+        f'<link rel="alternate" href="{escaped(page_url)}" />',
         "<author><name>Pupil data timeline</name></author>",
     ]
     parts.extend(_entry(entry, authority, page_url) for entry in entries)
@@ -103,20 +103,14 @@ def _entry(event: dict[str, Any], authority: str, page: str) -> str:
         + _element("id", f"tag:{authority},2016:event:{event['event_id']}")
         + _element("updated", event["first_seen"] or f"{event['date']}T00:00:00+00:00")
         + _element("published", f"{event['date']}T00:00:00+00:00")
-        + f'<link rel="alternate" href="{xml_escaped(href)}" />'
-        + f'<content type="text">{xml_escaped(chr(10).join(lines))}</content>'
+        + f'<link rel="alternate" href="{escaped(href)}" />'
+        + f'<content type="text">{escaped(chr(10).join(lines))}</content>'
         + "</entry>"
     )
 
 
-def xml_escaped(value: Any) -> str:
-    """`value` as text or an attribute value: `&`, `<`, `>` and quotes escaped (the
-    characters XML cannot hold are replaced in the whole document, `feed_document`)."""
-    return str(escape(value or ""))
-
-
 def _element(name: str, text: str) -> str:
-    return f"<{name}>{xml_escaped(text)}</{name}>"
+    return f"<{name}>{escaped(text)}</{name}>"
 
 
 def atom_response(body: bytes) -> Response:

@@ -4,12 +4,14 @@ shared with the alerts."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from pipelines.citations import find_citations
 from timeline_spiders.sources import event_kind_labels, source_labels
@@ -20,6 +22,15 @@ SOURCE_LABELS = source_labels()
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 _WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
 HIGHLIGHT_START, HIGHLIGHT_END = "\ue000", "\ue001"
+
+
+def escaped(value: Any) -> str:
+    """`value` as HTML or XML text or attribute value: `&`, `<`, `>` and both quotes
+    escaped; None is nothing. The standard library's escape rather than markupsafe's,
+    which makes a `Markup` of every value: a list of events escapes about ten values an
+    event, and with markupsafe's an event took 10.5 µs to write, with this 6.6 µs
+    (bench/README.md, figure 3)."""
+    return html.escape(value if isinstance(value, str) else "" if value is None else str(value))
 
 
 def safe_url(url: str | None) -> str | None:
@@ -57,8 +68,8 @@ def display_moment(stamp: str | None) -> str:
 
 def highlight(snippet: str | None) -> Markup:
     """Escape a search snippet, then mark the matched words (the FTS markers are ours)."""
-    escaped = str(escape(snippet or ""))
-    return Markup(escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_END, "</mark>"))
+    text = escaped(snippet)
+    return Markup(text.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_END, "</mark>"))
 
 
 def link_citations(text: str | None, base: str = "") -> Markup:
@@ -71,9 +82,9 @@ def link_citations(text: str | None, base: str = "") -> Markup:
         if start < 0:
             continue
         end = start + len(citation.matched_text)
-        pieces.append(str(escape(text[last:start])))
-        href = escape(f"{base}/si/{citation.legislation_id}")
-        pieces.append(f'<a href="{href}">{escape(citation.matched_text)}</a>')
+        pieces.append(escaped(text[last:start]))
+        href = escaped(f"{base}/si/{citation.legislation_id}")
+        pieces.append(f'<a href="{href}">{escaped(citation.matched_text)}</a>')
         last = end
-    pieces.append(str(escape(text[last:])))
+    pieces.append(escaped(text[last:]))
     return Markup("".join(pieces))
