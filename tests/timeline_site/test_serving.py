@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.crawl import ROOT
 from tests.support.database import new_database
-from tests.support.site import CENSUS, get
+from tests.support.site import CENSUS, PUBLIC_URL, get, recorded_statements
 from timeline_site.config import SiteUnavailable, build_datasette
 from timeline_site.queries import DATABASE
 from timeline_site.sql_threads import TimelineDatabase
@@ -146,3 +146,40 @@ def test_searches_run_below_the_event_loop_and_the_pages_at_its_priority(
     loop = os.getpriority(os.PRIO_PROCESS, os.getpid())
     assert priorities
     assert set(priorities) == {min(19, loop + 10) if lowered else loop}
+
+
+def test_datasettes_catalog_of_tables_is_read_again_only_after_a_database_file_changes(
+    site_db, tmp_path, monkeypatch
+):
+    """Datasette reads every database's schema again before each request to its own
+    pages; the site does so only when a database file has changed since it last did."""
+    path = tmp_path / "timeline.db"
+    shutil.copy(site_db, path)
+    statements = recorded_statements(monkeypatch)
+
+    def schema_reads():
+        return [sql for sql, _ in statements if "schema_version" in sql.lower()]
+
+    async def visit():
+        datasette = build_datasette(path, public_url=PUBLIC_URL)
+        await datasette.invoke_startup()
+        catalog = datasette.databases["_internal"]
+        found = "/timeline/new_since.json?since=2016-01-01"
+        assert (await datasette.client.get(found)).status_code == 200
+        assert schema_reads(), "the first request reads the schemas"
+        statements.clear()
+        await datasette.client.get(found)
+        read_when_unchanged = schema_reads()
+        with sqlite3.connect(path) as writer:
+            writer.execute("create table added_tonight (id integer primary key)")
+        statements.clear()
+        await datasette.client.get(found)
+        tables = await catalog.execute(
+            "select table_name from tables where database_name = ?", [DATABASE]
+        )
+        return read_when_unchanged, schema_reads(), [row[0] for row in tables]
+
+    read_when_unchanged, read_after_a_write, tables = asyncio.run(visit())
+    assert read_when_unchanged == []
+    assert read_after_a_write
+    assert "added_tonight" in tables
