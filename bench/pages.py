@@ -59,6 +59,7 @@ from pipelines.search_syntax import read_query
 from timeline_site import campaign_pages, instrument_pages, search
 from timeline_site.feeds import FEED_SIZE
 from timeline_site.front_page import LATEST_SHOWN, UPCOMING_SHOWN
+from timeline_site.queries import DATABASE
 from timeline_site.routes import prepare_connection
 from timeline_site.suggestions import MIN_WORD
 
@@ -128,7 +129,7 @@ def database(scale: Scale) -> Path:
 def read_only(path: Path) -> sqlite3.Connection:
     """A connection as the site's: read-only, with the site's SQL functions."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    prepare_connection(conn)
+    prepare_connection(conn, DATABASE)
     return conn
 
 
