@@ -7,11 +7,11 @@ Two pools, chosen by the request, not the statement:
   microseconds, and on two cores it must not wait behind a search's ranking and
   snippets for one.
 - A small pool of page threads, at the loop's priority, runs everything else: campaign
-  pages, embeds, instrument and bill pages, the front and status pages. When a crowd asks
-  for pages that are not cached yet (or different ones), each needs a few milliseconds
-  of SQL; on the lowered threads those milliseconds queued behind the searches' for the
-  little CPU left to low priority (figure 6 with the page cache off: the embed's p95 108
-  ms while five clients searched, bench/README.md).
+  pages, embeds, the Atom feeds, instrument and bill pages, the front and status pages.
+  When a crowd asks for pages that are not cached yet (or different ones), each needs a
+  few milliseconds of SQL; on the lowered threads those milliseconds queued behind the
+  searches' for the little CPU left to low priority (figure 6 with the page cache off:
+  the embed's p95 108 ms while five clients searched, bench/README.md).
 
 The guard marks an expensive request (`EXPENSIVE`, a context variable, so every
 statement the request sends, through Datasette or `queries.read`, goes to its pool).

@@ -6,6 +6,7 @@ under their ETag, so it renders an embed once per change of the data, not per re
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import shutil
 import sqlite3
@@ -113,24 +114,34 @@ def test_a_nightly_write_changes_the_validators_and_the_page(db, path):
     assert stale.status_code == 200 and "#ChangedByTheNight" in stale.text
 
 
-def test_the_server_renders_a_crowd_page_once_per_change_of_the_data(db, monkeypatch):
-    from timeline_site import campaign_pages
-
+@pytest.mark.parametrize(
+    ("module", "route", "path", "shows_the_hashtag"),
+    [
+        ("campaign_pages", "embed_page", f"/embed/{CENSUS}", True),
+        ("feeds", "campaign_feed", f"/timeline/campaign_feed.atom?campaign={CENSUS}", True),
+        ("feeds", "new_since_feed", "/timeline/new_since.atom", False),
+    ],
+)
+def test_the_server_renders_a_crowd_page_once_per_change_of_the_data(
+    db, monkeypatch, module, route, path, shows_the_hashtag
+):
     renders = []
-    embed = campaign_pages.embed_page
+    page = getattr(importlib.import_module(f"timeline_site.{module}"), route)
 
     async def counted(datasette, request):
         renders.append(request.path)
-        return await embed(datasette, request)
+        return await page(datasette, request)
 
-    monkeypatch.setattr(campaign_pages, "embed_page", counted)
-    monkeypatch.setattr("timeline_site.routes.embed_page", counted)
-    path = f"/embed/{CENSUS}"
+    monkeypatch.setattr(f"timeline_site.{module}.{route}", counted)
+    monkeypatch.setattr(f"timeline_site.routes.{route}", counted)
     answers = serve(db, [(path, {})] * 6, write="#New")
     assert [a.status_code for a in answers] == [200] * 6
     assert len(renders) == 2
-    assert "#New" in answers[-1].text and "#New" not in answers[0].text
-    # Searches, other methods and pages over the size bound are not kept.
+    if shows_the_hashtag:
+        assert "#New" in answers[-1].text and "#New" not in answers[0].text
+
+
+def test_searches_other_methods_and_pages_over_the_size_bound_are_not_kept():
     assert not guard.CACHED_PAGES.match("/search")
     cache = guard.PageCache(max_bytes=10)
     cache.put('"a"', {"type": "http.response.start", "status": 200}, b"12345678")
