@@ -5,7 +5,7 @@ from timeline_site.formatting import escaped
 
 def test_text_is_escaped_for_html_and_xml_text_and_attribute_values():
     written = escaped("<a href=\"x\" title='y'>Tom & Jerry</a>")
-    assert written == ("&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;Tom &amp; Jerry&lt;/a&gt;")
+    assert written == "&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;Tom &amp; Jerry&lt;/a&gt;"
 
 
 def test_a_missing_value_is_nothing_and_any_other_value_is_its_text():
