@@ -1,5 +1,7 @@
 """How the site writes what people read (`timeline_site/formatting.py`)."""
 
+from markupsafe import Markup
+
 from timeline_site.formatting import escaped
 
 
@@ -11,3 +13,7 @@ def test_text_is_escaped_for_html_and_xml_text_and_attribute_values():
 def test_a_missing_value_is_nothing_and_any_other_value_is_its_text():
     assert escaped(None) == ""
     assert escaped(2016) == "2016"
+
+
+def test_markup_is_kept_as_it_is_not_escaped_again():
+    assert escaped(Markup("<mark>census</mark> &amp; more")) == "<mark>census</mark> &amp; more"
