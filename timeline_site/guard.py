@@ -64,14 +64,14 @@ DEFAULT_CACHE_SECONDS = 300
 #: Made once per process: a new release changes every ETag.
 _RELEASE = os.urandom(8).hex()
 _STARTED = time.time()
-#: Pages kept whole in memory under their ETag (what a crowd asks for), and the bounds
-#: of that cache: a page over PAGE_BYTES is not kept; the least recently used go first.
 #: The site's own Atom feeds, under Datasette's /timeline/ but bounded pages like the
 #: campaign pages (at most `feeds.FEED_SIZE` entries), which feed readers poll.
-FEEDS = r"^/timeline/(campaign_feed|new_since)\.atom$"
+FEEDS = re.compile(r"^/timeline/(campaign_feed|new_since)\.atom$")
+#: Pages kept whole in memory under their ETag (what a crowd asks for), and the bounds
+#: of that cache: a page over PAGE_BYTES is not kept; the least recently used go first.
 CACHED_PAGES = re.compile(
     r"^/$|^/status$|^/campaign/[a-z0-9-]+(\.ics)?$|^/embed/[a-z0-9-]+$|^/si/[a-z]+/\d{4}/\d+$"
-    rf"|{FEEDS}"
+    rf"|{FEEDS.pattern}"
 )
 CACHE_BYTES = 16_000_000
 PAGE_BYTES = 1_000_000
@@ -103,7 +103,7 @@ def is_introspection(path: str) -> bool:
 def is_expensive(path: str, query_string: bytes) -> bool:
     """Datasette's own pages of the database (tables, queries, exports) and searches; not
     the site's feeds, though their addresses are under /timeline/."""
-    if re.match(FEEDS, path):
+    if FEEDS.match(path):
         return False
     if path.startswith(("/timeline/", "/search")) or path in ("/timeline", "/timeline.json"):
         return True
