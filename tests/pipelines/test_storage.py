@@ -167,6 +167,20 @@ def test_schema_adds_new_columns_to_an_old_database_without_losing_rows(tmp_path
     assert is_current(db)
 
 
+def test_an_index_the_schema_no_longer_declares_is_dropped(tmp_path):
+    """An index replaced by a wider one would only slow every write."""
+    db = new_database(tmp_path / "timeline.db", campaigns=False)
+    db["item_campaigns"].create_index(["campaign"])  # what an older release declared
+    db.execute("pragma user_version = 1")
+    assert migrate(db)
+    declared = {
+        "_".join(["idx_item_campaigns", *index]) for index in TABLES["item_campaigns"]["indexes"]
+    }
+    names = {index.name for index in db["item_campaigns"].indexes}
+    assert "idx_item_campaigns_campaign" not in names
+    assert declared <= names
+
+
 def test_a_current_schema_is_not_touched_again(tmp_path):
     db = new_database(tmp_path / "timeline.db", campaigns=False)
     statements: list[str] = []

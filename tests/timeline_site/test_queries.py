@@ -108,6 +108,17 @@ def test_a_campaigns_shown_items_are_the_shown_rows_of_the_item_tags_view(tmp_pa
     assert items(queries.SHOWN_ITEMS_SQL) == view
 
 
+def test_a_campaigns_shown_items_are_chosen_from_an_index_without_reading_its_tags(tmp_path):
+    """A searched campaign page tests every one of the campaign's tags (18,651 at a
+    million events): their status and score must come with the index's entries."""
+    db = new_database(tmp_path / "timeline.db")
+    plan = [
+        row[3]
+        for row in db.execute(f"explain query plan {queries.SHOWN_ITEMS_SQL}", {"campaign": CENSUS})
+    ]
+    assert any(step.startswith("SEARCH tag USING COVERING INDEX") for step in plan), plan
+
+
 def test_each_statement_keeps_the_sites_time_limit(site_db):
     def slow(reader: Reader) -> list[sqlite3.Row]:
         reader.time_limit_ms = 50
