@@ -368,9 +368,10 @@ def _create_or_extend(db: sqlite_utils.Database, name: str, spec: dict[str, Any]
     for index in spec["indexes"]:
         table.create_index(index, if_not_exists=True)
     # An index no longer declared (replaced by a wider one) would only slow every write.
-    declared = {f"idx_{name}_{'_'.join(index)}" for index in spec["indexes"]}
+    # Origin "c" is a CREATE INDEX; a key's own index is origin "pk" or "u".
+    declared = [list(index) for index in spec["indexes"]]
     for index in table.indexes:
-        if index.name.startswith(f"idx_{name}_") and index.name not in declared:
+        if index.origin == "c" and index.columns not in declared:
             db.execute(f"drop index [{index.name}]")
 
 
