@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from bench.common import PYTHON, ROOT, Figure, Scale, from_runs, run_measured
+from bench.common import PYTHON, ROOT, Figure, Scale, copy_on_disk, from_runs, run_measured
 from bench.generate import FEED_PAGE_SIZE, atom_page, clml, instrument_ids
 from bench.server import BenchServer
 from tests.support.crawl import BASE_URL_SETTINGS, TEST_SETTINGS
@@ -285,7 +285,7 @@ def one_night_at_scale(source_db: Path, workdir: Path) -> Night:
     from bench.retag import LockProbe
 
     db = workdir / "timeline.db"
-    shutil.copy(source_db, db)
+    copy_on_disk(source_db, db)
     as_last_night_left_it(db)
     items_before, amendments_before, _ = stored(db)
     known = sorted(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sqlite3
 import tempfile
 import threading
@@ -24,7 +23,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import PYTHON, ROOT, Figure, Scale, alternating, data_dir, from_runs, run_measured
+from bench.common import (
+    PYTHON,
+    ROOT,
+    Figure,
+    Scale,
+    alternating,
+    copy_on_disk,
+    data_dir,
+    from_runs,
+    run_measured,
+)
 from bench.generate import DATABASE_VERSION, build_database
 from pipelines.database import open_database
 from pipelines.retag import CHUNK_SIZE
@@ -99,7 +108,7 @@ def measure(
         copy = Path(tmp, "timeline.db")
 
         def retag_seconds() -> float:
-            shutil.copy(source, copy)
+            copy_on_disk(source, copy)
             env = {**os.environ, "TIMELINE_DB": str(copy)}
             with LockProbe(copy) as probe:
                 code, output, peak, seconds = run_measured(command, cwd=ROOT, env=env)
@@ -113,7 +122,7 @@ def measure(
             return seconds
 
         def read_seconds() -> float:
-            shutil.copy(source, copy)
+            copy_on_disk(source, copy)
             start = time.perf_counter()
             read = read_everything(copy)
             seconds = time.perf_counter() - start
