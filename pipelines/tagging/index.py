@@ -15,7 +15,7 @@ from itertools import compress, count
 from operator import itemgetter
 from typing import NamedTuple
 
-from pipelines.tagging.rules import Phrase, Vocabulary
+from pipelines.tagging.rules import Phrase, Vocabulary, telling_word
 from pipelines.tagging.words import read_words, stem
 
 #: Words that end an instrument's title when a year follows ("... Regulations 2016").
@@ -50,12 +50,6 @@ class Span(NamedTuple):
 #: The phrases of a list by their telling word, by the list's identity (the list is
 #: kept with them, so its id is not reused while it is here).
 _BY_TELLING_WORD: dict[int, tuple[tuple[Phrase, ...], dict[str, tuple[Phrase, ...]]]] = {}
-
-
-def telling_word(phrase: Phrase) -> str:
-    """The index key of the phrase's longest word, the likeliest to be rare ("offic" in
-    "to the home office"): a text without it cannot have the phrase."""
-    return max(sorted(phrase.keys), key=len)
 
 
 def by_telling_word(phrases: tuple[Phrase, ...]) -> dict[str, tuple[Phrase, ...]]:

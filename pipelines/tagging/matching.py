@@ -248,10 +248,13 @@ def campaign_evidence(
     the text a context surrounds)."""
     evidence: list[Evidence] = []
     denying = denying_sentences(campaign, text)
-    for rule, stoppers in zip(campaign.rules, campaign.stoppers, strict=True):
+    possible = campaign.text_rules_possible(text.present)
+    for position, (rule, stoppers) in enumerate(
+        zip(campaign.rules, campaign.stoppers, strict=True)
+    ):
         if rule.cites:
             evidence += citation_evidence(rule, text, cites)
-        else:
+        elif position in possible:
             scoped = not rule.scope or _has_any(rule, text) or _has_any(rule, other)
             evidence += text_evidence(rule, text, scoped, stoppers, denying)
     return evidence

@@ -43,6 +43,12 @@ class Phrase:
         return cls(text, tuple(segments), every_key)
 
 
+def telling_word(phrase: Phrase) -> str:
+    """The index key of the phrase's longest word, the likeliest to be rare ("offic" in
+    "to the home office"): a text without it cannot have the phrase."""
+    return max(sorted(phrase.keys), key=len)
+
+
 def written_keys(text: str) -> list[tuple[str, str]]:
     """Each word of a rule's text with its index key: its stem, or `=word` for a word
     written with = to match only as written."""
@@ -103,6 +109,26 @@ class Campaign:
             stoppers = (*rule.unless, *self.exclude)
             made.setdefault(stoppers, stoppers)
         return tuple(made[(*rule.unless, *self.exclude)] for rule in self.rules)
+
+    @cached_property
+    def _text_rules_by_word(self) -> dict[str, frozenset[int]]:
+        """For each telling word, the text rules (by position) that a text with it may
+        match: each rule is listed under the telling words of its group with fewest of
+        them, since a text needs one of every group's."""
+        found: dict[str, set[int]] = {}
+        for position, rule in enumerate(self.rules):
+            if rule.cites or not rule.groups:
+                continue
+            words = min(({telling_word(p) for p in group} for group in rule.groups), key=len)
+            for word in words:
+                found.setdefault(word, set()).add(position)
+        return {word: frozenset(positions) for word, positions in found.items()}
+
+    def text_rules_possible(self, present: frozenset[str]) -> frozenset[int]:
+        """The positions of the text rules that a text with the index keys `present` may
+        match: usually a handful of the campaign's rules, so the rest are never tried."""
+        by_word = self._text_rules_by_word
+        return frozenset().union(*(by_word[word] for word in by_word.keys() & present))
 
 
 class Runs:

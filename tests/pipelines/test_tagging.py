@@ -4,8 +4,11 @@ import pytest
 import snowballstemmer
 from snowballstemmer.english_stemmer import EnglishStemmer
 
+from bench.generate import debate_document, debates
 from pipelines.citations import cited_by
 from pipelines.tagging import Context, RulesError, item_text, load_rules, tag_text
+from pipelines.tagging.index import IndexedText
+from pipelines.tagging.matching import hits
 from pipelines.tagging.words import read_words
 from timeline_spiders.text import document_text
 
@@ -2631,3 +2634,26 @@ def test_the_ho_individual_pupils_an_unsecured_server_and_a_dashboard(text, tagg
 )
 def test_learner_drivers_and_an_academy_trusts_students_are_not_student_data(text):
     assert "student-data" not in shown(text)
+
+
+def test_a_text_is_tried_only_against_rules_whose_telling_words_it_has():
+    """Tagging skips the rules a text cannot match (most of them, for most texts): a rule
+    needs one telling word of each of its groups, so only rules listed under a telling
+    word the text has are tried. Every rule that matches a speech of the benchmark's
+    debates (written from the campaigns' own words) is on that shortlist, and a text
+    with none of the rules' words has none."""
+    speeches = [c.text for d in debates(300, 5, seed=3) for c in debate_document(d).contributions]
+    matched = 0
+    for speech in speeches:
+        text = IndexedText(speech, RULES.vocabulary)
+        for campaign in RULES.campaigns:
+            possible = campaign.text_rules_possible(text.present)
+            for position, rule in enumerate(campaign.rules):
+                if rule.cites:
+                    assert position not in possible
+                elif next(hits(rule, text), None) is not None:
+                    matched += 1
+                    assert position in possible, (speech, rule.name)
+    assert matched > 100
+    unrelated = IndexedText("The weather was fine for the cricket.", RULES.vocabulary)
+    assert not any(campaign.text_rules_possible(unrelated.present) for campaign in RULES.campaigns)
