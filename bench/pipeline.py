@@ -6,8 +6,8 @@ that), because that is the unit the crawler hands to the pipelines and storage w
 one go. Throughput is counted in contributions per second.
 
 Measured: DatePipeline, CitationPipeline, TaggingPipeline (data/campaigns.yml) and
-StoragePipeline (TimelineStore: batches of STORAGE_BATCH_SIZE items, each batch one
-transaction with a savepoint per item) over every document, into a new database.
+StoragePipeline (TimelineStore: batches of the crawl's STORAGE_BATCH_SIZE items, each
+batch one transaction) over every document, into a new database.
 Baseline: the rows storage would write (items, events, contributions) inserted with
 `executemany` in one transaction into a new database with the same schema (indexes and
 search index included): the fastest way SQLite can store those rows, so the ratio is
@@ -40,6 +40,7 @@ from pipelines.storage.pipeline import StoragePipeline
 from pipelines.storage.store import event_ids
 from pipelines.tagging import TaggingPipeline
 from timeline_spiders.items import Document
+from timeline_spiders.settings import STORAGE_BATCH_SECONDS, STORAGE_BATCH_SIZE
 
 RULES = str(ROOT / "data" / "campaigns.yml")
 TARGET = 1 / 3
@@ -57,7 +58,14 @@ def run_pipelines(documents: list[Document], db_path: Path) -> Counter[str]:
     """Every document through the real pipelines, as the crawler runs them."""
     stats = Stats()
     stages: list[Any] = [DatePipeline(), CitationPipeline(), TaggingPipeline(RULES)]
-    storage = StoragePipeline(str(db_path), RULES, cast(StatsCollector, stats), report_error=_fail)
+    storage = StoragePipeline(
+        str(db_path),
+        RULES,
+        cast(StatsCollector, stats),
+        report_error=_fail,
+        batch_size=STORAGE_BATCH_SIZE,
+        batch_seconds=STORAGE_BATCH_SECONDS,
+    )
     storage.open_spider()
     try:
         for document in documents:

@@ -42,8 +42,8 @@ class StoragePipeline:
         stats: StatsCollector,
         report_error: ErrorReporter,
         *,
-        batch_size: int = 50,
-        batch_seconds: float = 1.0,
+        batch_size: int,
+        batch_seconds: float,
     ) -> None:
         self.db_path = db_path
         self.rules_path = rules_path

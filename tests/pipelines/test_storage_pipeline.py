@@ -51,6 +51,7 @@ def test_one_item_that_cannot_be_stored_is_reported_and_the_rest_of_its_batch_st
         cast(StatsCollector, stats),
         lambda url, reason: errors.append((url, reason)),
         batch_size=50,
+        batch_seconds=60.0,
     )
     pipeline.open_spider()
     # A value json.dumps cannot write: a TypeError, not a SQLite error.
@@ -79,6 +80,7 @@ def test_a_batch_without_a_bad_item_is_written_without_a_savepoint_per_item(tmp_
         cast(StatsCollector, stats),
         lambda url, reason: None,
         batch_size=50,
+        batch_seconds=60.0,
     )
     pipeline.open_spider()
     assert pipeline.store is not None
