@@ -9,6 +9,8 @@ from typing import Any
 
 #: How many speakers a debate names before "and N others".
 SPEAKERS_SHOWN = 3
+#: The documents `who` names someone for: of any other it reads nothing.
+DESCRIBED_DOC_TYPES = frozenset({"written_question", "written_statement", "debate"})
 
 
 def who(source: str, doc_type: str, metadata: dict[str, Any]) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from pipelines.describing import event_anchor
 from timeline_site.formatting import escaped, highlight, link_citations
 
 #: Legislation types with no page here (Acts): cited, they link to legislation.gov.uk.
@@ -53,7 +54,9 @@ class EventItems:
         return self.base_url + path.lstrip("/")
 
     def __call__(self, event: dict[str, Any], compact: bool = False, heading: str = "h3") -> Markup:
-        anchor = "" if compact else f' id="{escaped(event["anchor"])}"'
+        # The anchor an alert links to, made only where it is shown: hashing each event's
+        # id was a fifth of preparing a feed's or an embed's events.
+        anchor = "" if compact else f' id="{event_anchor(event["event_id"])}"'
         parts = [
             f'<li class="tl-event"{anchor}>\n'
             f'<div class="tl-date"><time datetime="{escaped(event["date"])}">'

@@ -23,7 +23,7 @@ from datasette.database import QueryInterrupted
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound
 
-from pipelines.describing import event_anchor, who, why
+from pipelines.describing import DESCRIBED_DOC_TYPES, who, why
 from pipelines.search_syntax import MATCH_NOTHING, read_query
 from timeline_site.formatting import (
     HIGHLIGHT_END,
@@ -350,8 +350,11 @@ def add_who_and_why(reader: Reader, events: list[dict[str, Any]], campaign: str 
         for tag in tags:
             reasons.setdefault(tag["item_id"], []).append(why(dict(tag)))
     for event in events:
-        metadata = json.loads(event.pop("metadata", None) or "{}")
-        event["who"] = who(event["source"], event.pop("doc_type", "") or "", metadata)
+        doc_type, text = event.pop("doc_type", "") or "", event.pop("metadata", None)
+        # Guidance and instruments carry long metadata (attachments, memoranda) that
+        # `who` never reads: parsed only for the documents it names someone for.
+        metadata = json.loads(text or "{}") if doc_type in DESCRIBED_DOC_TYPES else {}
+        event["who"] = who(event["source"], doc_type, metadata)
         event["why"] = reasons.get(event["item_id"], [])
 
 
@@ -420,7 +423,6 @@ def event_for_page(row: sqlite3.Row) -> dict[str, Any]:
     event["campaigns"] = json_list(event.get("campaigns"))
     event["safe_url"] = safe_url(event["url"])
     event["display_date"] = display_date(event["date"])
-    event["anchor"] = event_anchor(event["event_id"])
     bill = _BILL_ITEM.match(event.get("item_id") or "")
     event["bill_path"] = f"/bill/{bill[1]}" if bill else None
     return event

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from pipelines.describing import event_anchor
 from timeline_site.event_items import EventItems, shortened
 from timeline_site.formatting import HIGHLIGHT_END, HIGHLIGHT_START
 
@@ -12,7 +13,7 @@ def event_item(base_url: str = "/") -> EventItems:
 
 def an_event(**changes: Any) -> dict[str, Any]:
     return {
-        "anchor": "event-hansard-1",
+        "event_id": "hansard:1:debate",
         "date": "2016-10-11",
         "display_date": "11 October 2016",
         "kind_label": "Debate",
@@ -39,8 +40,9 @@ def test_links_to_the_sites_own_pages_keep_its_base_url():
 
 
 def test_the_full_form_says_why_and_the_compact_form_is_short():
+    """The full form has the anchor alerts link to (timeline_jobs/alerts)."""
     full, compact = event_item()(an_event()), event_item()(an_event(), compact=True, heading="h5")
-    assert 'id="event-hansard-1"' in full and "Why is this here?" in full
+    assert f'id="{event_anchor("hansard:1:debate")}"' in full and "Why is this here?" in full
     assert "<h3 class=" in full and "<h5 class=" in compact
     assert "id=" not in compact and "Why is this here?" not in compact
     assert 'target="_blank"' in compact and "tl-cites" not in compact
@@ -91,7 +93,7 @@ def test_a_long_summary_ends_at_a_word_and_one_a_little_long_is_left_whole():
 
 def test_a_list_is_its_events_in_order_as_one_piece_of_markup():
     items = event_item()
-    first, second = an_event(title="First"), an_event(title="Second", anchor="event-hansard-2")
+    first, second = an_event(title="First"), an_event(title="Second", event_id="hansard:2:debate")
     listed = items.many([first, second], compact=True, heading="h5")
     assert listed == items(first, compact=True, heading="h5") + items(
         second, compact=True, heading="h5"

@@ -154,3 +154,22 @@ def test_walking_pays_exactly_when_the_items_squared_outweigh_the_limit_times_th
         whole_count = items * items > queries.WALK_FACTOR * limit * events
         assert walk_pays(reader, "select 1 from items where read(id)", {}, limit) == whole_count
         assert len(read) == min(items, enough)
+
+
+def test_who_reads_the_metadata_only_of_documents_it_names_someone_for(monkeypatch):
+    """A list shows who asked a question or spoke in a debate; guidance and instruments
+    name no one, and their metadata (attachments, memoranda) is never parsed."""
+    parsed: list[str] = []
+    loads = queries.json.loads
+    monkeypatch.setattr(queries.json, "loads", lambda text: parsed.append(text) or loads(text))
+    question = '{"uin": "HL1234"}'
+    events = [
+        {"doc_type": "written_question", "metadata": question, "source": "questions"},
+        {"doc_type": "guidance", "metadata": '{"attachments": []}', "source": "govuk"},
+        {"doc_type": "statutory_instrument", "metadata": "{}", "source": "legislation"},
+    ]
+    for number, event in enumerate(events):
+        event["item_id"] = f"{event['source']}:{number}"
+    queries.add_who_and_why(Reader(sqlite3.connect(":memory:"), 1000), events, None)
+    assert [event["who"] for event in events] == ["UIN HL1234", "", ""]
+    assert parsed == [question]
