@@ -5,27 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 #: How many speakers a debate names before "and N others".
 SPEAKERS_SHOWN = 3
-#: The documents `who` names someone for: of any other it reads nothing.
-DESCRIBED_DOC_TYPES = frozenset({"written_question", "written_statement", "debate"})
 
 
 def who(source: str, doc_type: str, metadata: dict[str, Any]) -> str:
     """Who did what, in a line: the asker, answerer and UIN of a question, the maker of a
     statement, the speakers of a debate (first, as TheyWorkForYou does)."""
-    if doc_type == "written_question":
-        return _question_who(metadata)
-    if doc_type == "written_statement":
-        member = _member(metadata.get("member"))
-        role = metadata.get("member_role") or ""
-        made_by = ", ".join(part for part in (member, role) if part)
-        return f"Made by {made_by}" if made_by else ""
-    if doc_type == "debate":
-        return _speakers(metadata.get("speakers") or [])
-    return ""
+    describe = _DESCRIBERS.get(doc_type)
+    return describe(metadata) if describe else ""
 
 
 def _question_who(metadata: dict[str, Any]) -> str:
@@ -50,6 +41,17 @@ def _member(member: Any) -> str:
     return f"{member['name']} ({party})" if party else str(member["name"])
 
 
+def _statement_who(metadata: dict[str, Any]) -> str:
+    member = _member(metadata.get("member"))
+    role = metadata.get("member_role") or ""
+    made_by = ", ".join(part for part in (member, role) if part)
+    return f"Made by {made_by}" if made_by else ""
+
+
+def _debate_who(metadata: dict[str, Any]) -> str:
+    return _speakers(metadata.get("speakers") or [])
+
+
 def _speakers(speakers: list[dict[str, Any]]) -> str:
     names = []
     for speaker in speakers:
@@ -63,6 +65,15 @@ def _speakers(speakers: list[dict[str, Any]]) -> str:
     if others > 0:
         return f"Speakers: {shown} and {others} other{'s' if others > 1 else ''}"
     return f"Speakers: {shown}"
+
+
+_DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "written_question": _question_who,
+    "written_statement": _statement_who,
+    "debate": _debate_who,
+}
+#: The documents `who` names someone for: of any other it reads no metadata.
+DESCRIBED_DOC_TYPES = frozenset(_DESCRIBERS)
 
 
 def why(tag: dict[str, Any]) -> str:
