@@ -199,21 +199,26 @@ def walk_pays(reader: Reader, items_sql: str, params: dict[str, Any], limit: int
     the items are spread over the years; items all from one distant year make a walk
     long.)
 
-    The items are counted only as far as the answer needs: items x items > WALK_FACTOR x
-    limit x events for any items >= `enough`. At a million events, counting all 30,000
-    citations of SI 2016/808 took 2.4 ms a page, the 950 a front page's three events
-    need 0.1 ms."""
+    items x items > WALK_FACTOR x limit x events exactly when there are at least
+    `enough` items, so they are read no further (`has_at_least`). At a million events,
+    counting all 30,000 citations of SI 2016/808 took 2.4 ms a page, the 950 a front
+    page's three events need 0.1 ms."""
     events = reader.rows("select max(rowid) from events")[0][0] or 0
     enough = math.isqrt(int(WALK_FACTOR * limit * events)) + 1
-    items = count_up_to(reader, items_sql, params, enough)
-    return items * items > WALK_FACTOR * limit * events
+    return has_at_least(reader, items_sql, params, enough)
 
 
-def count_up_to(reader: Reader, rows_sql: str, params: dict[str, Any], most: int) -> int:
-    """How many rows `rows_sql` selects, counting no further than `most`: what a choice
-    of way needs when any count from `most` up gives the same answer."""
-    rows = reader.rows(f"select count(*) from ({rows_sql} limit :most)", {**params, "most": most})
-    return int(rows[0][0])
+def has_at_least(reader: Reader, rows_sql: str, params: dict[str, Any], least: int) -> bool:
+    """Whether `rows_sql` (with no limit of its own) selects at least `least` rows, read
+    no further: what a choice of way needs when every count from `least` up gives the
+    same answer. Asked as the row after skipping `least - 1`, which SQLite skips inside
+    the index loop; counted in a subquery, each row went through a co-routine: 0.30
+    against 0.20 ms for the 3,912 citations of SI 2016/808 its page needs at a million
+    events."""
+    if least <= 0:
+        return True
+    skipped = {**params, "skipped": least - 1}
+    return bool(reader.rows(f"{rows_sql} limit 1 offset :skipped", skipped))
 
 
 #: A row for each of a campaign's (:campaign) tags, shown or not: how big it is.
@@ -246,7 +251,7 @@ def search_walks(reader: Reader, slug: str, match: str, limit: int) -> bool:
     read every item the words match: they match so many that reading them costs more
     than walking until `limit` of the campaign's matching events turn up. The share is
     read from the newest items, where a walk starts: 2 to 3 ms at a million events. The
-    campaign's tags are counted only as far as the answer needs (`count_up_to`)."""
+    campaign's tags are read only as far as the answer needs (`has_at_least`)."""
     rows = reader.rows(
         f"select (select max(rowid) from items), ({NEWEST_MATCHES_SQL})",
         {"q": match, "window": DENSITY_WINDOW},
@@ -255,9 +260,9 @@ def search_walks(reader: Reader, slug: str, match: str, limit: int) -> bool:
     if not newest or not found:
         return False
     share = share_of_newest(found, newest)
+    # share x share x tags > SEARCH_WALK_FACTOR x limit, for a whole number of tags:
     enough = math.floor(SEARCH_WALK_FACTOR * limit / (share * share)) + 1
-    tags = count_up_to(reader, CAMPAIGN_TAGS_SQL, {"campaign": slug}, enough)
-    return share * share * tags > SEARCH_WALK_FACTOR * limit
+    return has_at_least(reader, CAMPAIGN_TAGS_SQL, {"campaign": slug}, enough)
 
 
 def share_of_newest(found: int, items: int) -> float:
