@@ -30,6 +30,7 @@ from timeline_site.queries import (
     read,
     stored_item,
 )
+from timeline_site.rendering import render_page
 from timeline_spiders.parsers.bills import TITLE_SEPARATOR, bill_name
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ async def bill_page(datasette: Datasette, request: Request) -> Response:
     before = request.args.get("before", "")
     before = before if ISO_DAY.match(before) else ""
     context = await read(datasette, partial(bill_page_context, bill_id=bill_id, before=before))
-    return Response.html(await datasette.render_template("bill.html", context, request=request))
+    return Response.html(await render_page(datasette, "bill.html", context, request))
 
 
 def bill_page_context(reader: Reader, bill_id: int, before: str) -> dict[str, Any]:

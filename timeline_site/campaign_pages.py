@@ -25,6 +25,7 @@ from timeline_site.queries import (
     timeline_years,
     upcoming_query,
 )
+from timeline_site.rendering import render_page
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -92,7 +93,7 @@ def by_month(events: Iterable[dict[str, Any]]) -> list[tuple[str, list[dict[str,
 async def campaign_page(datasette: Datasette, request: Request) -> Response:
     slug, filters = request.url_vars["slug"], Filters.from_request(request)
     context = await read(datasette, partial(campaign_page_context, slug=slug, filters=filters))
-    return Response.html(await datasette.render_template("campaign.html", context, request=request))
+    return Response.html(await render_page(datasette, "campaign.html", context, request))
 
 
 def campaign_page_context(reader: Reader, slug: str, filters: Filters) -> dict[str, Any]:
@@ -177,7 +178,7 @@ async def embed_page(datasette: Datasette, request: Request) -> Response:
     slug, options = request.url_vars["slug"], EmbedOptions.from_request(request)
     context = await read(datasette, partial(embed_context, slug=slug, options=options))
     context["full_page"] = public_url(datasette, f"/campaign/{slug}")
-    return Response.html(await datasette.render_template("embed.html", context, request=request))
+    return Response.html(await render_page(datasette, "embed.html", context, request))
 
 
 def embed_context(reader: Reader, slug: str, options: EmbedOptions) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from datasette.utils.asgi import Request, Response
 
 from timeline_site.formatting import display_moment
 from timeline_site.queries import Reader, campaign_events, past_query, read, upcoming_query
+from timeline_site.rendering import render_page
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -19,7 +20,7 @@ LATEST_SHOWN, UPCOMING_SHOWN = 3, 2
 
 async def front_page(datasette: Datasette, request: Request) -> Response:
     context = await read(datasette, front_page_context)
-    return Response.html(await datasette.render_template("front.html", context, request=request))
+    return Response.html(await render_page(datasette, "front.html", context, request))
 
 
 def front_page_context(reader: Reader) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from timeline_site.queries import (
     stored_item,
     tracker_item_for,
 )
+from timeline_site.rendering import render_page
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -57,7 +58,7 @@ async def instrument_page(datasette: Datasette, request: Request) -> Response:
     context = await read(
         datasette, partial(instrument_page_context, legislation_id=legislation_id, before=before)
     )
-    return Response.html(await datasette.render_template("si.html", context, request=request))
+    return Response.html(await render_page(datasette, "si.html", context, request))
 
 
 def instrument_page_context(reader: Reader, legislation_id: str, before: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from datasette.utils.asgi import Request, Response
 
 from pipelines.describing import why
 from timeline_site.queries import Reader, campaign_or_404, events_by_id, read
+from timeline_site.rendering import render_page
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -69,7 +70,7 @@ async def review_page(datasette: Datasette, request: Request) -> Response:
     page_arg = request.args.get("page", "1")
     page = min(int(page_arg), MAX_PAGE) if page_arg.isdigit() and int(page_arg) > 0 else 1
     context = await read(datasette, partial(review_page_context, slug=slug, page=page))
-    html = await datasette.render_template("review.html", context, request=request)
+    html = await render_page(datasette, "review.html", context, request)
     return Response.html(html, headers={"X-Robots-Tag": "noindex, nofollow"})
 
 

@@ -36,6 +36,7 @@ from timeline_site.queries import (
     read,
     share_of_newest,
 )
+from timeline_site.rendering import render_page
 from timeline_site.suggestions import did_you_mean
 from timeline_spiders.sources import versioned_kinds
 
@@ -259,7 +260,7 @@ def campaign_names(reader: Reader) -> dict[str, str]:
 
 async def search_page(datasette: Datasette, request: Request) -> Response:
     context = await read(datasette, partial(search_page_context, request=request))
-    return Response.html(await datasette.render_template("search.html", context, request=request))
+    return Response.html(await render_page(datasette, "search.html", context, request))
 
 
 def search_page_context(reader: Reader, request: Request) -> dict[str, Any]:

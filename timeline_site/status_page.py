@@ -9,6 +9,7 @@ from datasette.utils.asgi import Request, Response
 
 from timeline_site.formatting import SOURCE_LABELS, display_moment
 from timeline_site.queries import latest_runs, read
+from timeline_site.rendering import render_page
 from timeline_spiders.sources import SOURCES
 
 if TYPE_CHECKING:
@@ -71,4 +72,4 @@ async def status_page(datasette: Datasette, request: Request) -> Response:
         "failed": [source for source in sources if source["status"] == "failed"],
         "unfinished": [source["label"] for source in sources if source["status"] == "running"],
     }
-    return Response.html(await datasette.render_template("status.html", context, request=request))
+    return Response.html(await render_page(datasette, "status.html", context, request))

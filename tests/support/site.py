@@ -25,8 +25,10 @@ from pipelines.storage import TimelineStore
 from pipelines.storage.runs import RunLog
 from tests.support.database import new_database
 from timeline_jobs.run_recorder import SourceRun
+from timeline_site import rendering
 from timeline_site.config import build_datasette
 from timeline_site.queries import Reader, read
+from timeline_site.rendering import PageTemplate
 from timeline_spiders.items import Document, Event, Tag
 
 CENSUS = "boycott-school-census"
@@ -295,3 +297,25 @@ def recorded_statements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]
     monkeypatch.setattr(Database, "execute", recording)  # Datasette's own pages
     monkeypatch.setattr(Reader, "rows", reading)  # the site's pages (timeline_site.queries.read)
     return statements
+
+
+def rendered_both_ways(db_path: Path, path: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The page at `path` as the site renders it (timeline_site/rendering.py), then as
+    Datasette's own async environment renders the same template; the first must have
+    been drawn by the site's synchronous overlay."""
+    drawn: list[str] = []
+    render = PageTemplate.render
+
+    def drawing(self: PageTemplate, *args: Any, **kwargs: Any) -> str:
+        drawn.append(self.name or "")
+        return render(self, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(PageTemplate, "render", drawing)
+        by_the_site = get(db_path, path)
+    assert by_the_site.status_code == 200, by_the_site.text
+    assert drawn, f"{path} was not rendered by the site's synchronous overlay"
+    with monkeypatch.context() as patched:
+        patched.setattr(rendering, "synchronous_overlay", lambda env: env)
+        by_datasette = get(db_path, path)
+    return [by_the_site.text, by_datasette.text]

@@ -19,7 +19,12 @@ from pipelines.citations import CitationPipeline
 from pipelines.storage import TimelineStore
 from pipelines.tagging import TaggingPipeline
 from tests.support.database import new_database
-from tests.support.site import get, one_of_many_questions, questions_page_by_page
+from tests.support.site import (
+    get,
+    one_of_many_questions,
+    questions_page_by_page,
+    rendered_both_ways,
+)
 from timeline_spiders.items import Document, Event, Tag
 from timeline_spiders.parsers.bills import (
     parse_amendments,
@@ -183,6 +188,14 @@ def test_its_publications_are_listed_without_repeating_the_bills_name(bill_db):
     assert "Explanatory Notes: Explanatory Notes to Bill 4 2016-17" in publications
     assert "Higher Education and Research Bill \u2014 Explanatory" not in publications
     assert "Cites ukpga/2017/29" not in publications
+
+
+def test_the_page_is_drawn_without_async_mode_and_reads_as_datasette_would_draw_it(
+    bill_db, monkeypatch
+):
+    """As the site's other pages (tests/timeline_site/test_rendering.py)."""
+    by_the_site, by_datasette = rendered_both_ways(bill_db, f"/bill/{HERB}", monkeypatch)
+    assert by_the_site == by_datasette
 
 
 def test_committee_reports_that_name_it_have_a_section_of_their_own(bill_db):
