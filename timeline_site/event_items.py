@@ -16,6 +16,7 @@ Everything interpolated goes through `formatting.escaped`, or is `Markup` that
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -62,8 +63,7 @@ class EventItems:
             f'<div class="tl-date"><time datetime="{escaped(event["date"])}">'
             f"{escaped(event['display_date'])}</time></div>\n"
             "<div>\n"
-            f'<div class="tl-meta"><span class="tl-badge">{escaped(event["kind_label"])}'
-            f"</span><span>{escaped(event['source_label'])}</span></div>\n"
+            f"{meta_line(event['kind_label'], event['source_label'])}"
             f'<{heading} class="tl-heading">{self._title(event, compact)}</{heading}>\n'
         ]
         if event.get("who"):
@@ -99,7 +99,7 @@ class EventItems:
             note = escaped(event["note"])
             parts.append(f'<p class="tl-note"><strong>Note:</strong> {note}</p>\n')
         if event.get("cites"):
-            links = "".join(self._citation(legislation_id) for legislation_id in event["cites"])
+            links = "".join(citation_link(cited, self.base_url) for cited in event["cites"])
             parts.append(f'<p class="tl-cites">Cites {links}</p>\n')
         if event.get("bill_path"):
             href = escaped(self.path(event["bill_path"]))
@@ -112,8 +112,24 @@ class EventItems:
             )
         return parts
 
-    def _citation(self, legislation_id: str) -> str:
-        text = escaped(legislation_id)
-        if legislation_id.split("/")[0] in ACT_TYPES:
-            return f'<a href="https://www.legislation.gov.uk/{text}" rel="noopener">{text}</a>'
-        return f'<a href="{escaped(self.path("/si/" + legislation_id))}">{text}</a>'
+
+# A page's events share a few kinds, sources and cited instruments (every event on the
+# page of SI 2016/808 cites it): their markup is written once, not once an event.
+
+
+@lru_cache(maxsize=256)
+def meta_line(kind_label: str, source_label: str) -> str:
+    """What kind of event it is and where it comes from."""
+    return (
+        f'<div class="tl-meta"><span class="tl-badge">{escaped(kind_label)}</span>'
+        f"<span>{escaped(source_label)}</span></div>\n"
+    )
+
+
+@lru_cache(maxsize=1024)
+def citation_link(legislation_id: str, base_url: str) -> str:
+    """A link to the instrument's page here, or for an Act, to legislation.gov.uk."""
+    text = escaped(legislation_id)
+    if legislation_id.split("/")[0] in ACT_TYPES:
+        return f'<a href="https://www.legislation.gov.uk/{text}" rel="noopener">{text}</a>'
+    return f'<a href="{escaped(base_url + "si/" + legislation_id)}">{text}</a>'
