@@ -38,6 +38,14 @@ def escaped(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
+def escaped_text(text: str) -> str:
+    """`text` as the content of an HTML or XML element: there only `&`, `<` and `>` need
+    escaping (quotes only in attribute values, which `escaped` is for). Three
+    replacements rather than five: a feed's hundred entries, five such values each, were
+    written in 0.45 ms rather than 0.58 (bench/README.md, figure 3)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def safe_url(url: str | None) -> str | None:
     """The URL if it is http(s), else None: a javascript: or data: link is never shown,
     nor one with a control character (a line break would end a calendar line)."""

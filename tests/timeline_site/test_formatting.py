@@ -2,12 +2,18 @@
 
 from markupsafe import Markup
 
-from timeline_site.formatting import escaped
+from timeline_site.formatting import escaped, escaped_text
 
 
 def test_text_is_escaped_for_html_and_xml_text_and_attribute_values():
     written = escaped("<a href=\"x\" title='y'>Tom & Jerry</a>")
     assert written == "&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;Tom &amp; Jerry&lt;/a&gt;"
+
+
+def test_the_text_of_an_element_escapes_only_what_ends_text_there():
+    """Quotes end only attribute values: in an element's text they stay as they are."""
+    written = escaped_text('<b>Tom & Jerry\'s "show"</b>')
+    assert written == '&lt;b&gt;Tom &amp; Jerry\'s "show"&lt;/b&gt;'
 
 
 def test_a_missing_value_is_nothing_and_any_other_value_is_its_text():
