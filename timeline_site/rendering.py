@@ -3,15 +3,19 @@
 Datasette renders every template in Jinja's async mode, where each value written, each
 attribute and each filter goes through an awaitable wrapper, so that a template can call
 Datasette's async helpers. The site's pages call none: what a page shows is read before
-it is rendered, in one trip to an SQL thread (`queries.read`), and its templates override
-the one block of `base.html` that calls an async helper (`crumbs`). They are rendered by
-a synchronous overlay of Datasette's environment, which shares its loader, filters and
-globals (the site's own included), while Datasette still makes each page's context and
-runs its plugin hooks (`Datasette.render_template`). The page of SI 2016/808 (50 events of
-100,000) rendered in 1.12 ms rather than 1.27 (bench/README.md, figure 3).
+it is rendered, in one trip to an SQL thread (`queries.read`), and they extend
+`page.html`, which has no breadcrumbs (Datasette's breadcrumbs call an async helper).
+They are rendered by a synchronous overlay of Datasette's environment, which shares its
+loader, filters and globals (the site's own included), while Datasette still makes each
+page's context and runs its plugin hooks (`Datasette.render_template`). The page of SI
+2016/808 (50 events of 100,000) rendered in 1.12 ms rather than 1.27 (bench/README.md,
+figure 3).
 
-Datasette's own pages (tables, queries, errors with its breadcrumbs) keep its
-environment.
+Datasette's own pages (tables, queries, rows) and the error page extend `base.html`,
+which is `page.html` with Datasette's breadcrumbs, and keep Datasette's environment.
+Only they import the breadcrumbs: imported "with context", a template module ties the
+render's context, with every event a page lists, into a reference cycle, which only the
+garbage collector frees, in the middle of some later request.
 """
 
 from __future__ import annotations
