@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from datasette.app import Datasette
+from itsdangerous import BadSignature
 
 from pipelines.schema import schema_fingerprint
 from timeline_site.addresses import LOCAL_URL
@@ -86,6 +87,20 @@ class TimelineDatasette(Datasette):
                 continue
             stamps.append((str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns))
         return (tuple(self.databases), *stamps)
+
+
+    def unsign(self, signed: str, namespace: str = "default") -> Any:
+        """Datasette's, failing at once on an empty value.
+
+        Datasette reads its messages cookie on every request, and nearly every request
+        has none. itsdangerous then raised BadSignature after keeping the exception in a
+        local of its own frame: a reference cycle, through the traceback, that held the
+        request's frame, with its request, response and body, until the garbage
+        collector next ran, in the middle of a later request. Failed here, the exception
+        is freed as soon as Datasette has caught it."""
+        if not signed:
+            raise BadSignature("There is nothing to unsign.")
+        return super().unsign(signed, namespace)
 
 
 class SiteUnavailable(Exception):
