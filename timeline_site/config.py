@@ -88,7 +88,6 @@ class TimelineDatasette(Datasette):
             stamps.append((str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns))
         return (tuple(self.databases), *stamps)
 
-
     def unsign(self, signed: str, namespace: str = "default") -> Any:
         """Datasette's, failing at once on an empty value.
 
