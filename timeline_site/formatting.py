@@ -88,9 +88,17 @@ def highlight(snippet: str | None) -> Markup:
 def link_citations(text: str | None, base: str = "") -> Markup:
     """Escape `text`, then make each statutory instrument it cites a link to its page
     (`base` is the site's path prefix: "/" or "" at the root)."""
-    text, base = text or "", base.rstrip("/")
+    return Markup(citations_linked(text or "", base))
+
+
+def citations_linked(text: str, base: str) -> str:
+    """`link_citations` as a string, for markup made of strings (`event_items`)."""
+    citations = find_citations(text)
+    if not citations:
+        return escaped(text)
+    base = base.rstrip("/")
     pieces, last = [], 0
-    for citation in find_citations(text):
+    for citation in citations:
         start = text.find(citation.matched_text, last)
         if start < 0:
             continue
@@ -100,4 +108,4 @@ def link_citations(text: str | None, base: str = "") -> Markup:
         pieces.append(f'<a href="{href}">{escaped(citation.matched_text)}</a>')
         last = end
     pieces.append(escaped(text[last:]))
-    return Markup("".join(pieces))
+    return "".join(pieces)
