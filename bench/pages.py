@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import json
 import re
 import sqlite3
@@ -489,10 +490,18 @@ async def paired_samples(
     the embed's ratio ranged 1.3-2.1x between the runs of one full-scale measurement.
     Sample by sample, both sides meet the same spells. Neither side gets the other's
     hot caches either: each sample follows the other side's work, as a request on a
-    live site follows other requests (bench/README.md, figure 3)."""
+    live site follows other requests (bench/README.md, figure 3).
+
+    Each pair starts with no garbage waiting: the in-process client's own responses are
+    reference cycles (httpx's response and its stream), some thirty objects a request,
+    and the collector freed them during whichever request crossed its threshold,
+    nearly always the page's, which makes the most objects (0.35 ms, in one sample in
+    twenty-five: a run's p95 of thirty). The site's own requests leave none
+    (tests/timeline_site/test_serving.py), so nothing of the server's is hidden."""
     page_times: list[float] = []
     floor_times: list[float] = []
     for n in range(samples):
+        gc.collect()
         if (run + n) % 2 == 0:
             page_times.append(await page_sample(n))
             floor_times.append(await floor_sample(n))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+import weakref
 
 import pytest
 
@@ -100,6 +101,27 @@ def test_a_page_and_its_floor_meet_the_same_slow_spells_of_the_machine():
         assert order[:4] == (
             ["page", "floor", "floor", "page"] if run == 0 else ["floor", "page", "page", "floor"]
         )
+
+
+class Cycle:
+    """Garbage only the collector frees, as the in-process client's responses are."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_each_pair_of_samples_starts_with_the_garbage_of_earlier_ones_collected():
+    """Neither side pays for freeing what earlier samples left (pages.paired_samples)."""
+    made: list[tuple[int, weakref.ref[Cycle]]] = []
+    alive_at_start: list[int] = []
+
+    async def sample(n: int) -> float:
+        alive_at_start.append(sum(1 for pair, ref in made if pair < n and ref() is not None))
+        made.append((n, weakref.ref(Cycle())))
+        return 1.0
+
+    asyncio.run(pages.paired_samples(sample, sample, 10, 0))
+    assert len(alive_at_start) == 20 and set(alive_at_start) == {0}
 
 
 def test_runs_alternate_and_figures_are_medians_with_spread():
