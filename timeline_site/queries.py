@@ -315,10 +315,11 @@ def campaign_events(
         query = replace(query, walk=walk)
     params = query_params(query, campaign=slug)
     rows = reader.rows(rows_sql(event_ids_sql(query), compact=compact), params)
-    events = [event_for_page(row) for row in rows]
+    events = events_for_page(rows)
     events.sort(key=lambda event: event["event_id"])
     events.sort(key=lambda event: event["date"], reverse=query.order == PAST_ORDER)
-    add_who_and_why(reader, events, None if compact else slug)
+    if not compact:
+        add_why(reader, events, slug)
     if query.match and events:
         add_snippets(reader, events, query.match)
     return events
@@ -332,16 +333,17 @@ def events_by_id(
     if not ids:
         return []
     rows = reader.rows(rows_sql(CHOSEN_IDS, compact=compact), {"ids": json.dumps(ids)})
-    by_id = {row["event_id"]: event_for_page(row) for row in rows}
+    by_id = {event["event_id"]: event for event in events_for_page(rows)}
     events = [by_id[event_id] for event_id in ids if event_id in by_id]
-    add_who_and_why(reader, events, campaign)
+    if campaign:
+        add_why(reader, events, campaign)
     return events
 
 
-def add_who_and_why(reader: Reader, events: list[dict[str, Any]], campaign: str | None) -> None:
-    """Each event's `who` (from its item, read with it) and, for `campaign`, `why`."""
+def add_why(reader: Reader, events: list[dict[str, Any]], campaign: str) -> None:
+    """Each event's `why`: the reasons its item is on `campaign`."""
     reasons: dict[str, list[str]] = {}
-    if campaign and events:
+    if events:
         item_ids = sorted({event["item_id"] for event in events})
         items = {f"item{n}": item_id for n, item_id in enumerate(item_ids)}
         # The items as a list of parameters, which SQLite looks up in each part of the
@@ -355,11 +357,6 @@ def add_who_and_why(reader: Reader, events: list[dict[str, Any]], campaign: str 
         for tag in tags:
             reasons.setdefault(tag["item_id"], []).append(why(dict(tag)))
     for event in events:
-        doc_type, text = event.pop("doc_type", "") or "", event.pop("metadata", None)
-        # Guidance and instruments carry long metadata (attachments, memoranda) that
-        # `who` never reads: parsed only for the documents it names someone for.
-        metadata = json.loads(text or "{}") if doc_type in DESCRIBED_DOC_TYPES else {}
-        event["who"] = who(event["source"], doc_type, metadata)
         event["why"] = reasons.get(event["item_id"], [])
 
 
@@ -417,10 +414,19 @@ def upcoming_query(limit: int = 20) -> EventQuery:
     )
 
 
-def event_for_page(row: sqlite3.Row) -> dict[str, Any]:
-    """A timeline row with what the templates show: labels, dates in words, safe links."""
-    # Not dict(row), which looks each column up by name: twice as slow.
-    event = dict(zip(row.keys(), row, strict=True))
+def events_for_page(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """Timeline rows with what the templates show (`event_for_page`)."""
+    if not rows:
+        return []
+    # Not dict(row), which looks each column up by name: twice as slow. The columns are
+    # the statement's, named once for all its rows.
+    columns = rows[0].keys()
+    return [event_for_page(dict(zip(columns, row, strict=True))) for row in rows]
+
+
+def event_for_page(event: dict[str, Any]) -> dict[str, Any]:
+    """A timeline row, as a dict, with what the templates show: labels, dates in words,
+    safe links, who did it, and no reasons (`add_why` gives a campaign's)."""
     event.setdefault("snippet", None)
     event["kind_label"] = KIND_LABELS.get(event["kind"], event["kind"])
     event["source_label"] = SOURCE_LABELS.get(event["source"], event["source"])
@@ -430,7 +436,18 @@ def event_for_page(row: sqlite3.Row) -> dict[str, Any]:
     event["display_date"] = display_date(event["date"])
     bill = _BILL_ITEM.match(event.get("item_id") or "")
     event["bill_path"] = f"/bill/{bill[1]}" if bill else None
+    event["who"], event["why"] = who_of(event), []
     return event
+
+
+def who_of(event: dict[str, Any]) -> str:
+    """Who did it, from its item's doc type and metadata, read with it and taken out of
+    it (nothing else shows them). Guidance and instruments carry long metadata
+    (attachments, memoranda) that `who` never reads: parsed only for the documents it
+    names someone for."""
+    doc_type, text = event.pop("doc_type", "") or "", event.pop("metadata", None)
+    metadata = json.loads(text or "{}") if doc_type in DESCRIBED_DOC_TYPES else {}
+    return who(event["source"], doc_type, metadata)
 
 
 #: A bill's item or one of its amendments: their events link to the bill's page.
@@ -470,7 +487,7 @@ def instrument_events(
         where item_id = :item_id order by date, event_id""",
         {"item_id": item_id or f"legislation:{legislation_id}"},
     )
-    return [event_for_page(row) for row in rows]
+    return events_for_page(rows)
 
 
 def cited_by_instrument(

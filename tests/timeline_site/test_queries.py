@@ -198,6 +198,5 @@ def test_who_reads_the_metadata_only_of_documents_it_names_someone_for(monkeypat
     ]
     for number, event in enumerate(events):
         event["item_id"] = f"{event['source']}:{number}"
-    queries.add_who_and_why(Reader(sqlite3.connect(":memory:"), 1000), events, None)
-    assert [event["who"] for event in events] == ["UIN HL1234", "", ""]
+    assert [queries.who_of(event) for event in events] == ["UIN HL1234", "", ""]
     assert parsed == [question]
